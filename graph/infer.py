@@ -1,0 +1,43 @@
+"""The direct edges derived from the qualified relations.
+
+The data states each relation once, as a qualified (n-ary) node with its axis, period and
+source; these rules add the plain edge next to it so that simple queries stay simple. All
+rules live here, as SPARQL CONSTRUCT queries, so the derivation is readable in one place and
+runs the same on any SPARQL engine.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from graph.namespace import PREFIXES
+
+_PROLOGUE = "".join(f"PREFIX {prefix}: <{PREFIXES[prefix]}>\n" for prefix in ("jc", "org", "rdf"))
+
+#: name -> CONSTRUCT query. The rules do not feed each other, so one pass is enough.
+RULES: dict[str, str] = {
+    "cooperates-with": """
+        CONSTRUCT { ?actor jc:cooperatesWith ?partner }
+        WHERE { ?c a jc:Cooperation ; jc:actor ?actor ; jc:partner ?partner }
+    """,
+    "can-fund": """
+        CONSTRUCT { ?funder jc:canFund ?item }
+        WHERE { ?f a jc:FundingChannel ; jc:funder ?funder ; jc:fundedItem ?item }
+    """,
+    "member-of": """
+        CONSTRUCT { ?member org:memberOf ?org . ?org org:hasMember ?member }
+        WHERE { ?m a org:Membership ; org:member ?member ; org:organization ?org }
+    """,
+}
+
+
+def infer(graph: Graph) -> Graph:
+    """The triples the rules derive from ``graph`` that it does not state already."""
+    inferred = Graph(bind_namespaces="none")
+    for query in RULES.values():
+        # rdflib's own engine: the rules are three small joins run once per load, so the
+        # copy into an Oxigraph store would cost more than it saves.
+        for triple in graph.query(_PROLOGUE + query):
+            if triple not in graph:
+                inferred.add(triple)
+    return inferred
