@@ -116,4 +116,7 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "locn": "http://www.w3.org/ns/locn#",
     "vann": "http://purl.org/vocab/vann/",
+    # The dataset description (graph.describe).
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
