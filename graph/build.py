@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from graph.describe import void_turtle
 from graph.errors import ValidationError
 from graph.export import FORMATS, serialize, write_atomic
 from graph.load import Loaded, load
+from graph.ontodoc import ontology_page
 from graph.stats import Stats, stats
 from graph.validate import ValidationReport, validate
 
@@ -35,6 +37,9 @@ class Output:
 OUTPUTS: list[Output] = [
     Output(BASENAME + suffix, partial(serialize, fmt=fmt)) for fmt, suffix in FORMATS.items()
 ]
+# The dataset description (VoID/DCAT, links relative to the build folder) and the
+# ontology's documentation page.
+OUTPUTS += [Output("void.ttl", void_turtle), Output("ontology.html", ontology_page)]
 
 
 @dataclass(frozen=True)
