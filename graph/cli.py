@@ -25,7 +25,9 @@ from graph.stats import stats
 from graph.validate import validate
 
 #: Command name -> "module:attribute" of a click command defined elsewhere.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "push": "graph.cli_publish:push_command",
+}
 
 
 class _Group(click.Group):
