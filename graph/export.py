@@ -59,7 +59,10 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
         return _WRITERS[fmt](canonical)
     except (ValueError, TypeError) as error:
         # RDF/XML cannot write every property IRI (the local name must be an XML name).
-        raise ExportError(f"cannot write the graph as {fmt}: {error}") from None
+        raise ExportError(
+            f"cannot write the graph as {fmt}: {error}",
+            hint="Choose another format, or give the property an IRI that ends in a name.",
+        ) from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -7,6 +7,7 @@ result is listed but does not stop the graph from conforming.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from graph import paths
@@ -200,9 +202,9 @@ def _run_shapes(graph: Graph, shapes: Graph, describe: _Describer) -> set[Violat
     return violations
 
 
-def _message(messages) -> str:
+def _message(messages: Iterable[Node]) -> str:
     """The English message if there is one (our messages are in English), else any."""
-    by_lang = {m.language or "": str(m) for m in sorted(messages)}
+    by_lang = {getattr(m, "language", None) or "": str(m) for m in sorted(messages)}
     for lang in ("en", ""):
         if lang in by_lang:
             return by_lang[lang]
@@ -244,7 +246,7 @@ def _run_check(graph: Graph, check: Path, describe: _Describer) -> set[Violation
     return violations
 
 
-def _refuse_remote(check: Path, query) -> None:
+def _refuse_remote(check: Path, query: Query) -> None:
     """No SERVICE and no FROM: rdflib would fetch them over the network."""
     found: list[str] = []
     traverse(query.algebra, visitPre=lambda node: found.append(getattr(node, "name", "")))

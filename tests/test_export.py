@@ -173,3 +173,15 @@ def test_an_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_atomic(tmp_path / "graph.ttl", b"new")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_property_rdf_xml_cannot_write_is_an_export_error(tmp_data, tmp_path):
+    odd = tmp_path / "odd.ttl"
+    odd.write_text(
+        '<https://w3id.org/jura-coop/id/rcju> <http://example.org/123> "x" .\n', encoding="utf-8"
+    )
+    loaded = load(tmp_data(odd))
+    with pytest.raises(ExportError, match="http://example.org/123") as caught:
+        serialize(loaded, "xml")
+    assert caught.value.exit_code == 3 and "another format" in caught.value.hint
+    assert isomorphic(read_back(serialize(loaded, "turtle"), "turtle"), loaded.graph)
