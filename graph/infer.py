@@ -28,6 +28,12 @@ RULES: dict[str, str] = {
         CONSTRUCT { ?member org:memberOf ?org . ?org org:hasMember ?member }
         WHERE { ?m a org:Membership ; org:member ?member ; org:organization ?org }
     """,
+    # The data states the other members of a body as plain org:hasMember (no qualified
+    # membership: we know nothing more of them); ORG defines memberOf as its inverse.
+    "member-of-inverse": """
+        CONSTRUCT { ?member org:memberOf ?org }
+        WHERE { ?org org:hasMember ?member }
+    """,
 }
 
 
