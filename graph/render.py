@@ -1,0 +1,671 @@
+"""The interactive page: one self-contained HTML file that works offline, opened from disk.
+
+``render_html`` draws the whole graph, the neighbourhood of one entity, or the entities and
+relations of a CONSTRUCT result. The network is built with pyvis (nodes, edges, options)
+and written with our own template, ``graph/templates/graph.html``, because pyvis 0.3.2's
+template cannot make a page that stays offline and safe:
+
+* it links Bootstrap, and in "local" and "remote" mode vis-network, from CDNs in every
+  mode, so the page makes requests (and shows nothing without network);
+* a node title containing "href" switches its tooltips to raw ``innerHTML``, so a label
+  from the data could run script.
+
+Our template inlines vis-network's script and style from the copy pyvis ships (read at
+render time; nothing is vendored here), puts the data into a
+``<script type="application/json">`` element with ``<``, ``>``, ``&``, U+2028 and U+2029
+escaped, and builds every piece of text in the page with ``textContent``. A
+Content-Security-Policy with the hashes of the page's own scripts and styles forbids any
+request and any other script. The same input gives the same bytes: sorted nodes and
+edges, a fixed layout seed, no timestamp.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph, URIRef
+
+from graph.errors import ExportError, display_path
+from graph.network import (
+    KIND_BY_KEY,
+    KINDS,
+    labels_of,
+    pick_label,
+    predicate_labels,
+    resolve_entity,
+    to_networkx,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.load import Loaded
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "LANGUAGES",
+    "TooManyNodesError",
+    "page_data",
+    "render_html",
+    "render_loaded",
+    "view_network",
+    "write_html",
+]
+
+#: Languages of the page (labels fall back to French).
+LANGUAGES = ("fr", "de", "en")
+#: Above this many nodes ``render_html`` refuses: headless Chromium needs about a second
+#: to show 2,000 nodes and many more beyond (docs/performance-graph.md), and a page that
+#: freezes the browser helps nobody.
+DEFAULT_MAX_NODES = 2000
+#: The vis-network copy that pyvis ships, inlined into the page.
+VIS_DIR = "templates/lib/vis-9.1.2"
+
+_AXES: tuple[tuple[str, str], ...] = (
+    ("https://w3id.org/jura-coop/id/concept/axe-proximite", "#4e79a7"),
+    ("https://w3id.org/jura-coop/id/concept/axe-interregional", "#f28e2b"),
+    ("https://w3id.org/jura-coop/id/concept/axe-aide-developpement", "#59a14f"),
+)
+_NO_AXIS_COLOR = "#9d9d9d"
+
+#: The page's own words, per language.
+UI: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Coopération extérieure de la République et Canton du Jura",
+        "search": "Rechercher une entité…",
+        "language": "Langue",
+        "fit": "Tout voir",
+        "physics_on": "Animer",
+        "physics_off": "Figer",
+        "kinds": "Types d'entités",
+        "axes": "Axes de coopération",
+        "no_axis": "Autres relations (sans axe)",
+        "legend_note": "Les sources et les extraits cités s'affichent dans le panneau de "
+        "détails, pas comme nœuds. Les territoires et les événements sont masqués au "
+        "départ : cochez-les pour les voir. La taille d'un nœud suit son nombre de relations.",
+        "geo_note": "Carte : les lieux lointains (hors de l'arc jurassien élargi) sont "
+        "posés en bordure, dans leur direction, sans respecter la distance.",
+        "shown": "{nodes} entités sur {total_nodes}, {edges} relations sur {total_edges}",
+        "matches": "Résultats",
+        "no_match": "Aucune entité ne correspond.",
+        "details": "Détails",
+        "details_hint": "Cliquez sur une entité ou une relation pour voir ses détails et "
+        "sa source.",
+        "kind": "Type",
+        "labels": "Noms",
+        "alt_labels": "Autres noms",
+        "identifiers": "Identifiants",
+        "dates": "Dates",
+        "seat": "Siège",
+        "coordinates": "Coordonnées",
+        "not_to_scale": "Position hors échelle ; vraie position :",
+        "description": "Description",
+        "note": "Note",
+        "text": "Texte",
+        "territory": "Territoire",
+        "relations": "Relations",
+        "sources": "Sources",
+        "excerpts": "Extraits de la source",
+        "relation": "Relation",
+        "axis": "Axe",
+        "frameworks": "Cadre (accord, organisme, fonds)",
+        "period": "Période",
+        "duration": "Durée",
+        "themes": "Domaines",
+        "tasks": "Tâches",
+        "legal_bases": "Base légale",
+        "replaces": "Remplace",
+        "replaced_by": "Remplacée par",
+        "iri": "IRI",
+        "from": "de",
+        "to": "à",
+        "since": "depuis",
+        "until": "jusqu'en",
+        "founding_date": "Fondation",
+        "date": "Date",
+        "start_date": "Début",
+        "end_date": "Fin",
+        "former_name": "Ancien nom",
+        "new_name": "Nouveau nom",
+        "wikidata": "Wikidata",
+        "same_as": "Même ressource",
+        "exact_match": "Correspondance",
+        "iso31662": "ISO 3166-2",
+        "nuts_code": "NUTS",
+        "nuts_version": "Version NUTS",
+        "insee_code": "INSEE",
+        "ofs_number": "Numéro OFS",
+        "siren": "SIREN",
+        "notation": "Notation",
+        "homepage": "Site web",
+        "hidden_kind": "(type masqué)",
+    },
+    "de": {
+        "title": "Aussenbeziehungen der Republik und Kanton Jura",
+        "search": "Entität suchen…",
+        "language": "Sprache",
+        "fit": "Alles zeigen",
+        "physics_on": "Bewegen",
+        "physics_off": "Anhalten",
+        "kinds": "Arten von Entitäten",
+        "axes": "Achsen der Zusammenarbeit",
+        "no_axis": "Andere Beziehungen (ohne Achse)",
+        "legend_note": "Quellen und zitierte Auszüge erscheinen in der Detailansicht, nicht "
+        "als Knoten. Gebiete und Ereignisse sind zuerst ausgeblendet: zum Anzeigen "
+        "ankreuzen. Die Grösse eines Knotens folgt der Zahl seiner Beziehungen.",
+        "geo_note": "Karte: ferne Orte (ausserhalb des erweiterten Jurabogens) stehen am "
+        "Rand, in ihrer Richtung, nicht massstabsgetreu.",
+        "shown": "{nodes} von {total_nodes} Entitäten, {edges} von {total_edges} Beziehungen",
+        "matches": "Treffer",
+        "no_match": "Keine Entität passt.",
+        "details": "Details",
+        "details_hint": "Klicken Sie auf eine Entität oder Beziehung, um Details und "
+        "Quelle zu sehen.",
+        "kind": "Art",
+        "labels": "Namen",
+        "alt_labels": "Andere Namen",
+        "identifiers": "Kennungen",
+        "dates": "Daten",
+        "seat": "Sitz",
+        "coordinates": "Koordinaten",
+        "not_to_scale": "Position nicht massstabsgetreu; tatsächliche Position:",
+        "description": "Beschreibung",
+        "note": "Anmerkung",
+        "text": "Text",
+        "territory": "Gebiet",
+        "relations": "Beziehungen",
+        "sources": "Quellen",
+        "excerpts": "Auszüge aus der Quelle",
+        "relation": "Beziehung",
+        "axis": "Achse",
+        "frameworks": "Rahmen (Abkommen, Gremium, Fonds)",
+        "period": "Zeitraum",
+        "duration": "Dauer",
+        "themes": "Handlungsfelder",
+        "tasks": "Aufgaben",
+        "legal_bases": "Rechtsgrundlage",
+        "replaces": "Ersetzt",
+        "replaced_by": "Ersetzt durch",
+        "iri": "IRI",
+        "from": "von",
+        "to": "bis",
+        "since": "seit",
+        "until": "bis",
+        "founding_date": "Gründung",
+        "date": "Datum",
+        "start_date": "Beginn",
+        "end_date": "Ende",
+        "former_name": "Früherer Name",
+        "new_name": "Neuer Name",
+        "wikidata": "Wikidata",
+        "same_as": "Gleiche Ressource",
+        "exact_match": "Entsprechung",
+        "iso31662": "ISO 3166-2",
+        "nuts_code": "NUTS",
+        "nuts_version": "NUTS-Version",
+        "insee_code": "INSEE",
+        "ofs_number": "BFS-Nummer",
+        "siren": "SIREN",
+        "notation": "Notation",
+        "homepage": "Website",
+        "hidden_kind": "(Art ausgeblendet)",
+    },
+    "en": {
+        "title": "External cooperation of the Republic and Canton of Jura",
+        "search": "Search an entity…",
+        "language": "Language",
+        "fit": "Show all",
+        "physics_on": "Animate",
+        "physics_off": "Freeze",
+        "kinds": "Kinds of entity",
+        "axes": "Cooperation axes",
+        "no_axis": "Other relations (no axis)",
+        "legend_note": "Sources and quoted excerpts are shown in the details panel, not as "
+        "nodes. Territories and events are hidden at first: tick them to show them. A "
+        "node's size follows its number of relations.",
+        "geo_note": "Map: far places (outside the wider Jura arc) are drawn on the rim, in "
+        "their direction, not to scale.",
+        "shown": "{nodes} of {total_nodes} entities, {edges} of {total_edges} relations",
+        "matches": "Matches",
+        "no_match": "No entity matches.",
+        "details": "Details",
+        "details_hint": "Click an entity or a relation to see its details and its source.",
+        "kind": "Kind",
+        "labels": "Names",
+        "alt_labels": "Other names",
+        "identifiers": "Identifiers",
+        "dates": "Dates",
+        "seat": "Seat",
+        "coordinates": "Coordinates",
+        "not_to_scale": "Not drawn to scale; true position:",
+        "description": "Description",
+        "note": "Note",
+        "text": "Text",
+        "territory": "Territory",
+        "relations": "Relations",
+        "sources": "Sources",
+        "excerpts": "Excerpts of the source",
+        "relation": "Relation",
+        "axis": "Axis",
+        "frameworks": "Framework (agreement, body, fund)",
+        "period": "Period",
+        "duration": "Duration",
+        "themes": "Fields",
+        "tasks": "Tasks",
+        "legal_bases": "Legal basis",
+        "replaces": "Replaces",
+        "replaced_by": "Replaced by",
+        "iri": "IRI",
+        "from": "from",
+        "to": "to",
+        "since": "since",
+        "until": "until",
+        "founding_date": "Founded",
+        "date": "Date",
+        "start_date": "Start",
+        "end_date": "End",
+        "former_name": "Former name",
+        "new_name": "New name",
+        "wikidata": "Wikidata",
+        "same_as": "Same resource",
+        "exact_match": "Exact match",
+        "iso31662": "ISO 3166-2",
+        "nuts_code": "NUTS",
+        "nuts_version": "NUTS version",
+        "insee_code": "INSEE",
+        "ofs_number": "FSO number",
+        "siren": "SIREN",
+        "notation": "Notation",
+        "homepage": "Website",
+        "hidden_kind": "(kind hidden)",
+    },
+}
+
+
+class TooManyNodesError(ExportError):
+    """The view has more nodes than a browser can show without freezing."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"the view has {count} entities, more than the limit of {limit} for one page",
+            hint="Draw a part of it: --focus ENTITY --depth N for a neighbourhood, or "
+            "--query FILE.rq for the result of a CONSTRUCT query (or raise --max-nodes).",
+        )
+        self.count = count
+        self.limit = limit
+
+
+# --- what to draw ---------------------------------------------------------------------------
+
+
+def view_network(
+    graph: Graph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    lang: str = "fr",
+    subgraph: Graph | None = None,
+) -> nx.MultiDiGraph:
+    """The network that ``render_html`` draws.
+
+    With ``subgraph`` (e.g. a CONSTRUCT result): only the entities it mentions and the
+    relations it states (a plain triple between two entities, or a qualified relation it
+    names), each described from ``graph`` (labels, kinds, identifiers), so that a query
+    need only construct the edges it is about. With ``focus``: the entities at most
+    ``depth`` relations away from it, whichever way the relations point.
+    """
+    if subgraph is not None:
+        merged = Graph(bind_namespaces="none")
+        for prefix, namespace in graph.namespaces():
+            merged.bind(prefix, namespace)
+        for triple in graph:
+            merged.add(triple)
+        for triple in subgraph:
+            merged.add(triple)
+        network = _restrict(to_networkx(merged, lang=lang), subgraph)
+    else:
+        network = to_networkx(graph, lang=lang)
+    if focus is not None:
+        import networkx as nx
+
+        centre = resolve_entity(network, focus, graph)
+        if depth < 0:
+            raise ValueError("depth must be 0 or more")
+        kept = nx.single_source_shortest_path_length(
+            network.to_undirected(as_view=True), centre, cutoff=depth
+        )
+        network = network.subgraph(sorted(kept)).copy()
+        network.graph["focus"] = centre
+    return network
+
+
+def _restrict(network: nx.MultiDiGraph, subgraph: Graph) -> nx.MultiDiGraph:
+    mentioned = {str(t) for s, _, o in subgraph for t in (s, o) if isinstance(t, URIRef)}
+    stated = {(str(s), str(p), str(o)) for s, p, o in subgraph}
+    keep_edges = [
+        (u, v, k)
+        for u, v, k, data in network.edges(keys=True, data=True)
+        if (u, data["predicate"], v) in stated or data.get("relation") in mentioned
+    ]
+    keep_nodes = {n for n in network if n in mentioned} | {
+        n for u, v, _ in keep_edges for n in (u, v)
+    }
+    restricted = network.__class__()
+    restricted.graph.update(network.graph)
+    restricted.add_nodes_from((n, network.nodes[n]) for n in sorted(keep_nodes))
+    restricted.add_edges_from((u, v, k, network.edges[u, v, k]) for u, v, k in sorted(keep_edges))
+    return restricted
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def render_html(
+    graph: Graph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    lang: str = "fr",
+    layout: str = "force",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    subgraph: Graph | None = None,
+) -> str:
+    """The interactive page of ``graph`` (or of a part of it, see ``view_network``).
+
+    Raises ``TooManyNodesError`` when the view has more than ``max_nodes`` entities, and
+    ``UnknownEntityError`` when ``focus`` names no entity or several.
+    """
+    from graph.layout import LAYOUTS
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    network = view_network(graph, focus=focus, depth=depth, lang=lang, subgraph=subgraph)
+    if network.number_of_nodes() > max_nodes:
+        raise TooManyNodesError(network.number_of_nodes(), max_nodes)
+    data = page_data(graph, network, lang=lang, layout=layout)
+    return _fill_template(data, lang)
+
+
+def render_loaded(loaded: Loaded) -> bytes:
+    """The whole graph's page, as ``build`` writes it (``build/graph.html``)."""
+    return render_html(loaded.graph).encode("utf-8")
+
+
+def write_html(path: Path, html: str) -> Path:
+    """Write the page atomically: a reader never sees half a file."""
+    from graph.export import write_atomic
+
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(
+            f"{display_path(path)} is a folder", hint="Give a file name, e.g. graph.html."
+        )
+    write_atomic(path, html.encode("utf-8"))
+    return path
+
+
+def page_data(graph: Graph, network: nx.MultiDiGraph, *, lang: str, layout: str) -> dict[str, Any]:
+    """Everything the page shows, as one JSON-ready dict (see the template's script)."""
+    from graph.layout import layout as compute_layout
+
+    shown = initially_shown(network)
+    positions, far = compute_layout(network, layout, primary=shown)
+    nodes, edges, options = _vis_items(network, positions, shown)
+    info: dict[str, dict[str, Any]] = {}
+    for node, attributes in sorted(network.nodes(data=True)):
+        entry = {k: v for k, v in attributes.items() if not k.startswith("label")}
+        entry["labels"] = {
+            k[len("label_") :]: v for k, v in attributes.items() if k.startswith("label_")
+        }
+        if node in far:
+            entry["geo_note"] = far[node]
+        info[node] = entry
+    edge_info = {
+        item["id"]: {"from": u, "to": v, "key": k, **attributes}
+        for item, (u, v, k, attributes) in zip(edges, _sorted_edges(network), strict=True)
+    }
+    kinds_present = {data["kind"] for _, data in network.nodes(data=True)}
+    axes_present = {data.get("axis", "") for _, _, data in network.edges(data=True)}
+    axis_colors = dict(_AXES)
+    return {
+        "lang": lang,
+        "layout": layout,
+        "focus": network.graph.get("focus"),
+        "ui": UI,
+        "kinds": [
+            {
+                "key": kind.key,
+                "labels": kind.labels,
+                "color": kind.color,
+                "shape": kind.shape,
+                "visible": kind.visible,
+                "count": sum(1 for _, d in network.nodes(data=True) if d["kind"] == kind.key),
+            }
+            for kind in KINDS
+            if kind.key in kinds_present
+        ],
+        "axes": [
+            {"key": axis, "color": axis_colors.get(axis, _NO_AXIS_COLOR)}
+            for axis in [a for a, _ in _AXES if a in axes_present]
+            + sorted(a for a in axes_present if a not in axis_colors)
+        ],
+        "nodes": nodes,
+        "edges": edges,
+        "options": options,
+        "info": info,
+        "edgeInfo": edge_info,
+        "terms": _terms(graph, network),
+        "documents": network.graph.get("documents", {}),
+    }
+
+
+def initially_shown(network: nx.MultiDiGraph) -> set[str]:
+    """The nodes shown when the page opens: those of a kind shown at first, except the ones
+    whose relations all lead to hidden kinds (the regions merged in 2016 are linked only to
+    their merger event). The page's filters apply the same rule."""
+    visible_kind = {n for n, d in network.nodes(data=True) if KIND_BY_KEY[d["kind"]].visible}
+    shown = set()
+    for node in visible_kind:
+        neighbours = (set(network.predecessors(node)) | set(network.successors(node))) - {node}
+        if not neighbours or neighbours & visible_kind:
+            shown.add(node)
+    return shown
+
+
+def _sorted_edges(network: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return sorted(network.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+
+
+class _IndexedIds(list):
+    """pyvis keeps node ids in a list and checks membership in it for every node and edge
+    added: quadratic, minutes at 10,000 nodes. This list answers ``in`` from a set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _vis_items(
+    network: nx.MultiDiGraph, positions: dict[str, tuple[int, int]], shown: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """vis-network nodes, edges and options, built with pyvis."""
+    from pyvis.network import Network
+
+    net = Network(directed=True)
+    net.node_ids = _IndexedIds()
+    for node, data in sorted(network.nodes(data=True)):
+        kind = KIND_BY_KEY[data["kind"]]
+        x, y = positions[node]
+        degree = network.degree(node)
+        net.add_node(
+            node,
+            label=str(data.get("label") or node),
+            shape=kind.shape,
+            color=kind.color,
+            size=round(min(10 + 4 * math.sqrt(degree), 42), 1),
+            x=x,
+            y=y,
+            hidden=node not in shown,
+        )
+    axis_colors = dict(_AXES)
+    pair_count: dict[tuple[str, str], int] = {}
+    for index, (source, target, _, data) in enumerate(_sorted_edges(network)):
+        pair = (min(source, target), max(source, target))
+        rank = pair_count.get(pair, 0)
+        pair_count[pair] = rank + 1
+        qualified = "relation" in data
+        options: dict[str, Any] = {
+            "id": f"e{index}",
+            "color": axis_colors.get(data.get("axis", ""), _NO_AXIS_COLOR),
+            "width": 3 if qualified else 1.2,
+            "hidden": source not in shown or target not in shown,
+        }
+        if rank:
+            # Parallel relations between the same two entities: bend each one a bit more,
+            # or they would be drawn on top of each other.
+            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18 * rank}
+        net.add_edge(source, target, **options)
+    large = network.number_of_nodes() > 1500
+    net.options = {
+        "autoResize": True,
+        "layout": {"improvedLayout": False},
+        "physics": {
+            "enabled": False,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -80,
+                "springLength": 110,
+                "avoidOverlap": 0.3,
+            },
+            "stabilization": {"enabled": False},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 250,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+        },
+        "nodes": {
+            "borderWidth": 1,
+            "font": {
+                "size": 14,
+                "face": "system-ui, sans-serif",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
+        },
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+            "hoverWidth": 1.5,
+            "selectionWidth": 2,
+        },
+    }
+    nodes, edges, _, _, _, options_json = net.get_network_data()
+    return nodes, edges, json.loads(options_json)
+
+
+def _terms(graph: Graph, network: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+    """fr/de/en labels of every IRI the page names in text: predicates, axes, frameworks,
+    themes, tasks, legal bases, kinds of body, relations replaced."""
+    wanted: set[str] = set()
+    predicates: set[str] = set()
+    for _, data in network.nodes(data=True):
+        wanted.update(data.get("classifications", []))
+    for _, _, data in network.edges(data=True):
+        predicates.add(data["predicate"])
+        if "axis" in data:
+            wanted.add(data["axis"])
+        for name in ("frameworks", "themes", "tasks", "legal_bases", "replaces", "replaced_by"):
+            wanted.update(data.get(name, []))
+    axes = [a for a, _ in _AXES]
+    wanted.update(axes)
+    terms: dict[str, dict[str, str]] = {}
+    for iri in sorted(wanted):
+        labels = labels_of(graph, URIRef(iri))
+        terms[iri] = {lang: pick_label(labels, lang, iri) for lang in LANGUAGES}
+    for iri in sorted(predicates):
+        terms[iri] = predicate_labels(graph, URIRef(iri))
+    return dict(sorted(terms.items()))
+
+
+# --- the template ---------------------------------------------------------------------------
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that cannot end its <script> element or be read as HTML: ``<``, ``>`` and ``&``
+    become \\u escapes, as do U+2028 and U+2029 (line ends to older JavaScript parsers)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+def _vendor(name: str) -> str:
+    """A vis-network file from pyvis's copy, checked to be safe to inline."""
+    text = (files("pyvis") / VIS_DIR / name).read_text(encoding="utf-8")
+    # The source map is not shipped; DevTools would go looking for it beside the page.
+    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", text)
+    closing = "</style" if name.endswith(".css") else "</script"
+    if closing in text.lower() or "<!--" in text:
+        raise ExportError(f"pyvis's {name} cannot be inlined: it contains {closing!r} or '<!--'")
+    return text
+
+
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def _fill_template(data: dict[str, Any], lang: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    environment = Environment(
+        loader=FileSystemLoader(str(files("graph") / "templates")),
+        autoescape=select_autoescape(default=True),
+        keep_trailing_newline=True,
+    )
+    page = environment.get_template("graph.html").render(
+        lang=lang,
+        title=UI[lang]["title"],
+        vis_css=Markup(_vendor("vis-network.css")),
+        vis_js=Markup(_vendor("vis-network.min.js")),
+        data_json=Markup(_json_for_script(data)),
+        csp=Markup("__CSP__"),
+    )
+    # The HTML parser turns CR LF into LF before the browser hashes a script: do it first.
+    page = page.replace("\r\n", "\n").replace("\r", "\n")
+    # Only the page's own inline scripts and styles may run: their hashes go into the
+    # policy, computed on the final text.
+    hashes = {"script": [], "style": []}
+    for match in _INLINE.finditer(page):
+        digest = hashlib.sha256(match.group(2).encode("utf-8")).digest()
+        hashes[match.group(1)].append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    policy = (
+        "default-src 'none'; "
+        f"script-src {' '.join(hashes['script'])}; "
+        f"style-src {' '.join(hashes['style'])}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    return page.replace("__CSP__", policy, 1)

@@ -1,0 +1,252 @@
+"""The interactive page, checked as text: self-contained, escaped, deterministic, views."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from graph.load import Loaded, load
+from graph.network import UnknownEntityError, to_networkx
+from graph.render import (
+    DEFAULT_MAX_NODES,
+    TooManyNodesError,
+    initially_shown,
+    render_html,
+    view_network,
+    write_html,
+)
+
+ID = "https://w3id.org/jura-coop/id/"
+RCJU = ID + "rcju"
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+
+
+def page_data(html: str) -> dict:
+    """The JSON the page reads (what JSON.parse sees: the \\u escapes are JSON's own)."""
+    match = re.search(
+        r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.DOTALL
+    )
+    assert match, "no data island"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def page(shipped: Loaded) -> str:
+    return render_html(shipped.graph)
+
+
+@pytest.fixture(scope="module")
+def hostile_page() -> str:
+    return render_html(load(HOSTILE).graph)
+
+
+# --- self-contained and safe ----------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    """Start tags as the browser's parser sees them (script text is not markup)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def test_the_page_loads_nothing_from_elsewhere(page: str) -> None:
+    found = tags(page)
+    names = {name for name, _ in found}
+    assert not names & {"link", "img", "iframe", "object", "embed", "base", "form"}
+    for _, attrs in found:
+        assert "src" not in attrs
+        assert not (attrs.get("href") or "").startswith(("http", "//"))
+    assert "@import" not in page
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+    for host in ("cdnjs.cloudflare.com", "cdn.jsdelivr.net", "unpkg.com"):
+        assert host not in page
+    assert "sourceMappingURL" not in page  # DevTools would look for the map beside the file
+
+
+def test_vis_network_is_inlined_from_pyvis(page: str) -> None:
+    assert "@version 9.1.2" in page
+    scripts = [attrs for name, attrs in tags(page) if name == "script"]
+    # The data (JSON, not run), vis-network and ours.
+    assert scripts == [{"type": "application/json", "id": "graph-data"}, {}, {}]
+
+
+def test_content_security_policy_allows_only_the_page_own_code(page: str) -> None:
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    for tag, body in re.findall(r"<(script|style)>(.*?)</\1>", page, re.DOTALL):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy, tag
+
+
+def test_the_same_graph_gives_the_same_bytes(shipped: Loaded, page: str) -> None:
+    assert render_html(shipped.graph) == page
+    assert render_html(shipped.graph, layout="geo") == render_html(shipped.graph, layout="geo")
+
+
+def test_data_island_holds_every_node_and_edge(shipped: Loaded, page: str) -> None:
+    data = page_data(page)
+    network = to_networkx(shipped.graph)
+    assert len(data["nodes"]) == network.number_of_nodes()
+    assert len(data["edges"]) == network.number_of_edges()
+    assert set(data["info"]) == set(network.nodes)
+    assert data["options"]["physics"]["enabled"] is False  # opens settled
+    assert all("x" in node and "y" in node for node in data["nodes"])
+    quebec = next(
+        info
+        for info in data["edgeInfo"].values()
+        if info.get("relation") == ID + "cooperation/quebec"
+    )
+    assert quebec["from"] == RCJU and quebec["to"] == ID + "quebec"
+    assert quebec["excerpts"] and quebec["frameworks"]
+    assert data["documents"][ID + "source/jura-cop"]["url"] == "https://www.jura.ch/cop"
+    assert data["terms"]["https://w3id.org/jura-coop/ontology#cooperatesWith"] == {
+        "fr": "coopère avec",
+        "de": "kooperiert mit",
+        "en": "cooperates with",
+    }
+
+
+def test_territories_and_events_are_hidden_at_first(shipped: Loaded, page: str) -> None:
+    data = page_data(page)
+    hidden = {node["id"] for node in data["nodes"] if node["hidden"]}
+    assert ID + "territoire/jura" in hidden
+    assert ID + "evenement/creation-grand-est" in hidden
+    # Linked only to its merger event: hidden with it.
+    assert ID + "region-alsace" in hidden
+    assert RCJU not in hidden
+    assert hidden == set(data["info"]) - initially_shown(to_networkx(shipped.graph))
+    legend = {kind["key"]: kind["visible"] for kind in data["kinds"]}
+    assert legend["territory"] is False and legend["canton"] is True
+
+
+def test_hostile_text_cannot_leave_the_data_island(hostile_page: str) -> None:
+    # One closing tag per script element, none from the data.
+    assert hostile_page.count("</script>") == 3
+    for raw in ("<script>window", "<img", "<svg", "<iframe", "<b ", "<style>body", 'onerror="'):
+        assert raw not in hostile_page, raw
+    assert "\u2028" not in hostile_page and "\u2029" not in hostile_page
+    data = page_data(hostile_page)
+    assert (
+        data["info"][ID + "script"]["labels"]["fr"] == "<script>window.__pwned = 'script'</script>"
+    )
+    assert "\u2028" in data["info"][ID + "quotes"]["labels"]["fr"]  # kept, as JSON text
+
+
+def test_only_http_links_are_offered_as_links(hostile_page: str) -> None:
+    data = page_data(hostile_page)
+    # The javascript: page of a source is not kept as its link.
+    assert "url" not in data["documents"][ID + "source/javascript-page"]
+    assert data["documents"][ID + "source/hostile"]["url"].startswith("https://")
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def test_focus_draws_the_neighbourhood(shipped: Loaded) -> None:
+    one = view_network(shipped.graph, focus="Province du Québec", depth=1)
+    assert set(one) == {ID + "quebec", RCJU, ID + "accord/entente-jura-quebec-1983"} | {
+        n for n in one if n.startswith(ID + "territoire/")
+    }
+    two = view_network(shipped.graph, focus="Province du Québec", depth=2)
+    assert set(one) < set(two)
+    assert ID + "vallee-aoste" in two
+    data = page_data(render_html(shipped.graph, focus="id:quebec", depth=1))
+    assert data["focus"] == ID + "quebec"
+    assert len(data["nodes"]) == one.number_of_nodes()
+
+
+def test_focus_on_an_unknown_entity_is_an_error(shipped: Loaded) -> None:
+    with pytest.raises(UnknownEntityError):
+        render_html(shipped.graph, focus="Atlantis")
+
+
+def test_a_construct_result_draws_its_entities_and_relations(shipped: Loaded) -> None:
+    construct = shipped.graph.query(
+        """
+        PREFIX jc: <https://w3id.org/jura-coop/ontology#>
+        PREFIX concept: <https://w3id.org/jura-coop/id/concept/>
+        CONSTRUCT { ?a jc:cooperatesWith ?b }
+        WHERE { ?c jc:actor ?a ; jc:partner ?b ; jc:axis concept:axe-interregional }
+        """
+    ).graph
+    network = view_network(shipped.graph, subgraph=construct)
+    assert RCJU in network and ID + "quebec" in network
+    assert ID + "departement-doubs" not in network
+    assert network.number_of_edges() == len(construct)
+    # Described from the whole graph: labels and kinds, not only the constructed triples.
+    assert network.nodes[ID + "quebec"]["kind"] == "region"
+
+
+def test_too_many_nodes_is_refused_with_a_way_out(shipped: Loaded) -> None:
+    with pytest.raises(TooManyNodesError) as caught:
+        render_html(shipped.graph, max_nodes=10)
+    assert "--focus" in caught.value.hint and "--query" in caught.value.hint
+    assert caught.value.exit_code == 3
+    assert DEFAULT_MAX_NODES >= 1000
+
+
+def test_languages(shipped: Loaded) -> None:
+    data = page_data(render_html(shipped.graph, lang="de"))
+    assert data["lang"] == "de"
+    labels = {node["id"]: node["label"] for node in data["nodes"]}
+    assert labels[ID + "land-bade-wurtemberg"] == "Land Baden-Württemberg"
+    assert labels[ID + "ficd"].startswith("Fédération interjurassienne")  # French fallback
+    assert '<html lang="de">' in render_html(shipped.graph, lang="de")
+    with pytest.raises(ValueError):
+        render_html(shipped.graph, lang="rm")
+
+
+def test_geo_layout_puts_places_on_the_map(shipped: Loaded) -> None:
+    data = page_data(render_html(shipped.graph, layout="geo"))
+    where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"]}
+    delemont, strasbourg = where[RCJU], where[ID + "region-grand-est"]
+    dijon = where[ID + "region-bourgogne-franche-comte"]
+    assert strasbourg[1] < delemont[1]  # north is up
+    assert dijon[0] < delemont[0]  # west is left
+    # Québec is far away: drawn on the rim, with its true position in a note.
+    assert "71.21° W" in data["info"][ID + "quebec"]["geo_note"]
+    assert "geo_note" not in data["info"][RCJU]
+    assert len(where) == len(data["info"])  # every entity has a place, coordinates or not
+
+
+def test_force_layout_lines_up_unlinked_nodes_under_the_drawing(shipped: Loaded) -> None:
+    data = page_data(render_html(shipped.graph))
+    where = {node["id"]: node["y"] for node in data["nodes"]}
+    # Linked to nothing in the drawing: the tasks only qualified relations mention.
+    lonely = ID + "concept/tache-gestion-enveloppe"
+    assert where[lonely] > where[RCJU]
+
+
+def test_empty_graph_renders(tmp_path: Path) -> None:
+    data = page_data(render_html(Graph()))
+    assert data["nodes"] == [] and data["edges"] == []
+
+
+# --- writing and the command line -----------------------------------------------------------
+
+
+def test_write_html_is_atomic_and_refuses_a_folder(tmp_path: Path) -> None:
+    target = write_html(tmp_path / "out" / "g.html", "<p>x</p>")
+    assert target.read_text() == "<p>x</p>"
+    assert [p.name for p in target.parent.iterdir()] == ["g.html"]
+    with pytest.raises(Exception, match="is a folder"):
+        write_html(tmp_path / "out", "x")
