@@ -16,6 +16,7 @@ from graph.errors import ValidationError
 from graph.export import FORMATS, serialize, write_atomic
 from graph.load import Loaded, load
 from graph.ontodoc import ontology_page
+from graph.render import render_loaded
 from graph.stats import Stats, stats
 from graph.validate import ValidationReport, validate
 
@@ -40,6 +41,8 @@ OUTPUTS: list[Output] = [
 # The dataset description (VoID/DCAT, links relative to the build folder) and the
 # ontology's documentation page.
 OUTPUTS += [Output("void.ttl", void_turtle), Output("ontology.html", ontology_page)]
+# The interactive graph: one page that works offline (graph.render).
+OUTPUTS.append(Output("graph.html", render_loaded))
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,15 @@ from graph.build import build
 from graph.errors import CoopGraphError, display_path
 from graph.export import FORMATS, serialize, write_atomic
 from graph.load import load
+from graph.network import NETWORK_FORMATS
 from graph.stats import stats
 from graph.validate import validate
 
 #: Command name -> "module:attribute" of a click command defined elsewhere.
 LAZY_COMMANDS: dict[str, str] = {
     "push": "graph.cli_publish:push_command",
+    "render": "graph.cli_graph:render_command",
+    "path": "graph.cli_graph:path_command",
 }
 
 
@@ -134,10 +137,11 @@ def validate_command(data_dir: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice([*FORMATS, *NETWORK_FORMATS]),
     default="turtle",
     show_default=True,
-    help="RDF syntax; trig and nquads keep one named graph per data file.",
+    help="RDF syntax (trig and nquads keep one named graph per data file), or a network "
+    "format for Gephi, Cytoscape and networkx (csv: FILE.nodes.csv and FILE.edges.csv).",
 )
 @click.option(
     "-o",
@@ -157,7 +161,22 @@ def export_command(fmt: str, output: Path | None, data_dir: Path | None) -> None
     Example:
         coopgraph export --format jsonld -o jura-coop.jsonld
         coopgraph export --format nquads | grep cooperatesWith
+        coopgraph export --format graphml -o jura-coop.graphml
     """
+    if fmt in NETWORK_FORMATS:
+        from graph.network import network_bytes, to_networkx, write_network
+
+        network = to_networkx(load(data_dir).graph)
+        if output is not None:
+            for path in write_network(network, fmt, output):
+                click.echo(f"wrote {display_path(path)}", err=True)
+        elif fmt == "csv":
+            raise click.UsageError("--format csv writes two files (nodes, edges): give -o FILE.csv")
+        else:
+            click.get_binary_stream("stdout").write(
+                network_bytes(network, fmt)[NETWORK_FORMATS[fmt]]
+            )
+        return
     data = serialize(load(data_dir), fmt)
     if output is None:
         click.get_binary_stream("stdout").write(data)
@@ -168,15 +187,29 @@ def export_command(fmt: str, output: Path | None, data_dir: Path | None) -> None
 
 @cli.command("stats")
 @data_option
-def stats_command(data_dir: Path | None) -> None:
-    """Count triples, entities per class and relations per cooperation axis.
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many of the most central entities to list (networkx).",
+)
+def stats_command(data_dir: Path | None, top: int) -> None:
+    """Count triples, entities per class and relations per cooperation axis, and list the
+    most central entities (betweenness and degree, on the network of relations).
 
     \b
     Example:
         coopgraph stats
-        coopgraph stats --data tests/fixtures/valid
+        coopgraph stats --data tests/fixtures/valid --top 5
     """
-    click.echo(stats(load(data_dir)).text())
+    loaded = load(data_dir)
+    click.echo(stats(loaded).text())
+    if top:
+        from graph.network import centrality, centrality_text, to_networkx
+
+        click.echo("")
+        click.echo(centrality_text(centrality(to_networkx(loaded.graph), top=top)))
 
 
 def main() -> None:
