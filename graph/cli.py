@@ -30,6 +30,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "push": "graph.cli_publish:push_command",
     "render": "graph.cli_graph:render_command",
     "path": "graph.cli_graph:path_command",
+    "query": "graph.cli_query:query_command",
+    "queries": "graph.cli_query:queries_command",
 }
 
 
