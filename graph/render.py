@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 import re
+import sys
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -505,7 +506,13 @@ def _vis_items(
     network: nx.MultiDiGraph, positions: dict[str, tuple[int, int]], shown: set[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """vis-network nodes, edges and options, built with pyvis."""
-    from pyvis.network import Network
+    limit = sys.getrecursionlimit()
+    try:
+        from pyvis.network import Network
+    finally:
+        # pyvis imports IPython, which imports jedi, which sets the recursion limit of the
+        # whole process to 3000 (and the loader relies on the usual one to stop deep input).
+        sys.setrecursionlimit(limit)
 
     net = Network(directed=True)
     net.node_ids = _IndexedIds()

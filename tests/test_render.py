@@ -6,6 +6,8 @@ import base64
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from graph.render import (
 ID = "https://w3id.org/jura-coop/id/"
 RCJU = ID + "rcju"
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+REPO = Path(__file__).parent.parent
 
 
 def page_data(html: str) -> dict:
@@ -250,3 +253,17 @@ def test_write_html_is_atomic_and_refuses_a_folder(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["g.html"]
     with pytest.raises(Exception, match="is a folder"):
         write_html(tmp_path / "out", "x")
+
+
+def test_rendering_leaves_the_recursion_limit_as_it_was() -> None:
+    # In a fresh interpreter: pyvis is imported once per process, and its import (through
+    # IPython and jedi) is what would change the limit.
+    code = (
+        "import sys; from rdflib import Graph; from graph.render import render_html; "
+        "limit = sys.getrecursionlimit(); render_html(Graph()); "
+        "print(limit == sys.getrecursionlimit())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "True"
