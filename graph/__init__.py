@@ -3,6 +3,7 @@
 The pipeline, one module per stage::
 
     load -> validate -> export / stats -> build (all of them, into build/)
+    load -> to_networkx -> write_network / render_html (the interactive page)
 
     >>> from graph import load, validate, serialize
     >>> loaded = load()                      # shipped ontology + data
@@ -23,11 +24,14 @@ from graph.errors import (
 )
 from graph.export import FORMATS, serialize, write_atomic
 from graph.load import Loaded, load
+from graph.network import NETWORK_FORMATS, to_networkx, write_network
+from graph.render import render_html
 from graph.stats import Stats, stats
 from graph.validate import ValidationReport, Violation, validate
 
 __all__ = [
     "FORMATS",
+    "NETWORK_FORMATS",
     "BuildResult",
     "CoopGraphError",
     "DataNotFoundError",
@@ -43,8 +47,11 @@ __all__ = [
     "build",
     "errors",
     "load",
+    "render_html",
     "serialize",
     "stats",
+    "to_networkx",
     "validate",
     "write_atomic",
+    "write_network",
 ]

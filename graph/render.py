@@ -62,10 +62,10 @@ __all__ = [
 
 #: Languages of the page (labels fall back to French).
 LANGUAGES = ("fr", "de", "en")
-#: Above this many nodes ``render_html`` refuses: headless Chromium needs about a second
-#: to show 2,000 nodes and many more beyond (docs/performance-graph.md), and a page that
-#: freezes the browser helps nobody.
-DEFAULT_MAX_NODES = 2000
+#: Above this many nodes ``render_html`` refuses. Measured in headless Chromium
+#: (docs/performance-graph.md): at about 4,000 nodes the page is drawn in 1.6 s and one
+#: frame of panning costs about 30 ms; at 13,000, 4 s and 140 ms a frame, which feels stuck.
+DEFAULT_MAX_NODES = 3000
 #: The vis-network copy that pyvis ships, inlined into the page.
 VIS_DIR = "templates/lib/vis-9.1.2"
 

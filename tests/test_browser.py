@@ -295,6 +295,7 @@ def test_geo_layout_page(open_page, shipped: Loaded, tmp_path: Path) -> None:
     assert opened.page.is_visible("#geo-note")
     click_node(opened, QUEBEC)
     assert "71.21° W" in details(opened)
+    opened.page.click("#fit")
     screenshot(opened, tmp_path, "graph-geo.png")
     opened.assert_clean()
 
