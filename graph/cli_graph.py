@@ -57,8 +57,9 @@ def _lang_option(command):
 @click.option(
     "--query",
     "query_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Draw the entities and relations that this CONSTRUCT query (.rq) returns.",
+    metavar="NAME|FILE.rq",
+    help="Draw the entities and relations that this CONSTRUCT query returns: a .rq file "
+    "or the name of one in the catalogue (coopgraph queries), e.g. network.",
 )
 @_lang_option
 @click.option(
@@ -80,7 +81,7 @@ def render_command(
     output: Path,
     focus: str | None,
     depth: int,
-    query_file: Path | None,
+    query_file: str | None,
     lang: str,
     layout: str,
     max_nodes: int,
@@ -97,6 +98,7 @@ def render_command(
         coopgraph render
         coopgraph render --focus "Vallée d'Aoste" --depth 2 -o aoste.html
         coopgraph render --query interregional.rq --lang en --layout geo
+        coopgraph render --query network
     """
     from graph.render import render_html, write_html
 
@@ -117,15 +119,15 @@ def render_command(
     click.echo(f"wrote {display_path(output)}", err=True)
 
 
-def _construct(query_file: Path, data_dir: Path | None, lang: str):
+def _construct(query: str, data_dir: Path | None, lang: str):
     """The triples a CONSTRUCT (or DESCRIBE) query returns, as an rdflib graph."""
     from graph.query import run_query
 
-    result = run_query(query_file, data_dir=data_dir, lang=lang)
+    source: str | Path = Path(query) if Path(query).is_file() else query
+    result = run_query(source, data_dir=data_dir, lang=lang)
     if result.kind not in ("construct", "describe"):
-        raise NotAConstructError(
-            f"{display_path(query_file)} is a {result.kind.upper()} query, not a CONSTRUCT"
-        )
+        name = display_path(source) if isinstance(source, Path) else source
+        raise NotAConstructError(f"{name} is a {result.kind.upper()} query, not a CONSTRUCT")
     return result.graph
 
 

@@ -67,3 +67,14 @@ def test_render_command_draws_other_data(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["render", "--data", str(HOSTILE), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert len(page_data(target.read_text())["nodes"]) == 24
+
+
+def test_render_command_with_a_catalogue_query(tmp_path: Path) -> None:
+    target = tmp_path / "network.html"
+    result = CliRunner().invoke(cli, ["render", "--query", "network", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    ids = {node["id"] for node in page_data(target.read_text())["nodes"]}
+    assert RCJU in ids and ID + "quebec" in ids
+    unknown = CliRunner().invoke(cli, ["render", "--query", "nope", "-o", str(target)])
+    assert unknown.exit_code != 0
+    assert "nope" in unknown.output
