@@ -180,7 +180,7 @@ def push(
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """A redirected PUT would lose its body or its credentials: report it instead."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 
