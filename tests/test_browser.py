@@ -344,10 +344,15 @@ def test_no_hostile_label_runs_when_hovered_and_clicked(open_page, tmp_path: Pat
     text = details(opened)
     assert "<script>window.__pwned = 'script-de'</script>" in text  # the German label
     assert "javascript:window.__pwned='homepage'" in text  # as text, not as a link
+    # The tooltip of a hovered node: the label as text, no element made from it.
+    x, y = opened.js(NODE_POINT, ID + "img")
+    opened.page.mouse.move(x - 40, y - 40)
+    opened.page.mouse.move(x, y)
+    opened.page.wait_for_selector("div.vis-tooltip", state="visible")
     tooltip = opened.js(
-        "(id) => { const t = coopGraph.nodes.get(id).title; return [t.nodeType, t.textContent]; }",
-        ID + "img",
+        "() => { const t = document.querySelector('div.vis-tooltip');"
+        " return [t.textContent, t.querySelectorAll('img, script, a, b').length]; }"
     )
-    assert tooltip[0] == 1 and tooltip[1].startswith('<img src="http://attacker.invalid')
+    assert tooltip[0].startswith('<img src="http://attacker.invalid') and tooltip[1] == 0
     screenshot(opened, tmp_path, "graph-hostile.png")
     opened.assert_clean()
