@@ -32,6 +32,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "path": "graph.cli_graph:path_command",
     "query": "graph.cli_query:query_command",
     "queries": "graph.cli_query:queries_command",
+    "serve": "graph.cli_serve:serve_command",
 }
 
 

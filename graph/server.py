@@ -1,0 +1,747 @@
+"""``coopgraph serve``: the graph as a small Linked Data site and a SPARQL 1.1 endpoint.
+
+    >>> from graph.server import ServerConfig, create_app
+    >>> app = create_app(ServerConfig(timeout=10))   # a Starlette app; run it with uvicorn
+
+Routes:
+
+=========================  ==============================================================
+``/``                      the query page: the catalogue, a text area, results as a table
+``/sparql``                SPARQL 1.1 Protocol, query operation (GET, POST form, POST
+                           direct); without a query, the service description
+``/queries``               the catalogue as JSON; ``/queries/NAME?param=value`` runs one
+``/id/<path>``             an entity: HTML for browsers, Turtle / JSON-LD / N-Triples /
+                           RDF/XML for programs (content negotiation, or ``?format=``)
+``/graph``                 the interactive graph page (``graph.render``)
+``/ontology``              the ontology documentation (``graph.ontodoc``)
+``/.well-known/void``      the VoID / DCAT description (``graph.describe``)
+=========================  ==============================================================
+
+This process only speaks HTTP: parsing the request, choosing what to refuse, negotiating
+the media type. Everything that reads a query or touches the data runs in the worker
+processes of ``graph.workers`` (``graph.server_tasks`` says what they do), under a
+deadline that kills the worker, so a slow or hostile query never blocks the others.
+
+Read-only by construction: there is no update route, ``update=`` and
+``application/sparql-update`` are refused, and ``graph.safety`` refuses updates disguised
+as queries, SERVICE and FROM outside the loaded data before anything runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from graph import paths
+from graph.errors import CoopGraphError
+from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
+from graph.namespace import ID
+from graph.server_tasks import (
+    ENTITY_TYPES,
+    LANGUAGES,
+    RDF_TYPES,
+    CatalogueTask,
+    EntityTask,
+    PageTask,
+    Reply,
+    SparqlTask,
+    negotiate,
+)
+from graph.workers import (
+    PoolBusyError,
+    PoolClosedError,
+    QueryDeadlineError,
+    WorkerCrashedError,
+    WorkerPool,
+)
+
+__all__ = ["ServerConfig", "create_app", "serve"]
+
+
+def _default_workers() -> int:
+    # Two at least: one runaway query must leave a worker for everybody else.
+    return max(2, min(os.cpu_count() or 2, 4))
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Every limit of the server, each with the default ``coopgraph serve`` uses."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Seconds a query may evaluate before its worker is killed (503). Clients may ask for
+    #: less with ``timeout=``, never for more.
+    timeout: float = 30.0
+    #: Largest request body (and query string), in bytes (413 beyond).
+    max_body: int = 1024 * 1024
+    #: Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in a response; the rest is cut
+    #: and the cut announced in X-Result-Truncated and Warning headers.
+    max_rows: int = 10_000
+    #: Queries evaluated at once: one worker process each.
+    max_concurrency: int = field(default_factory=_default_workers)
+    #: Requests that may wait for a worker; beyond, 503 with Retry-After.
+    max_queue: int = 64
+    #: An origin allowed to call the endpoint from a browser (CORS); None: no CORS.
+    cors_origin: str | None = None
+    #: The data folder (None: the shipped data).
+    data_dir: Path | None = None
+    #: Address-space limit of each worker, MiB (0: none).
+    worker_memory: int = 2048
+
+    @property
+    def base_url(self) -> str:
+        host = self.host
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/"
+
+
+# --- HTTP helpers ---------------------------------------------------------------------------
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str, hint: str = "", headers=None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.hint = hint
+        self.headers = headers or {}
+
+
+def _text(status: int, message: str, hint: str = "", headers=None) -> Response:
+    body = message.rstrip() + ("\n" + hint.rstrip() if hint else "") + "\n"
+    return PlainTextResponse(body, status_code=status, headers=headers)
+
+
+def _from_reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
+    headers = {**reply.headers, **(extra or {})}
+    return Response(
+        reply.body, status_code=reply.status, headers=headers, media_type=reply.content_type
+    )
+
+
+def _parse_pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """``a=1&b=2`` as pairs; 400 when the bytes or the percent-escapes are not UTF-8.
+
+    Starlette would replace bad bytes with U+FFFD and run a query nobody wrote.
+    """
+    try:
+        text = raw.decode("utf-8")
+        return parse_qsl(
+            text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=200
+        )
+    except UnicodeDecodeError:
+        raise _BadRequest(
+            400, f"the {what} is not valid UTF-8", "Percent-encode the query as UTF-8."
+        ) from None
+    except ValueError as error:
+        raise _BadRequest(400, f"the {what} cannot be read: {error}") from None
+
+
+def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    kind, *params = header.split(";")
+    values = {}
+    for param in params:
+        name, _, value = param.partition("=")
+        values[name.strip().lower()] = value.strip().strip('"')
+    return kind.strip().lower(), values
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            raise _BadRequest(400, "Content-Length is not a number")
+        if int(length) > limit:
+            raise _too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(limit)
+    return bytes(body)
+
+
+def _too_large(limit: int) -> _BadRequest:
+    return _BadRequest(
+        413,
+        f"the request is larger than the server's limit of {limit} bytes",
+        "Send a shorter query (the limit is coopgraph serve --max-body).",
+    )
+
+
+def _utf8(body: bytes, charset: str | None) -> str:
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise _BadRequest(
+            400,
+            f"the query is sent as {charset}: SPARQL queries are UTF-8",
+            "Send the body in UTF-8 (Content-Type: ...; charset=utf-8).",
+        )
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _BadRequest(
+            400, f"the query is not valid UTF-8 (byte {error.start})", "Send the body in UTF-8."
+        ) from None
+
+
+#: A path under /id/: slugs made of letters, digits, ``-``, ``_`` and ``.`` (never first), so
+#: ``..``, backslashes, NUL, ``%`` and empty segments cannot get through.
+_ENTITY_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9][A-Za-z0-9_.\-]*)*")
+_QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def _language(request: Request) -> str:
+    """?lang=, else the first of our languages in Accept-Language, else French."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    ranges = []
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES and q > 0:
+            ranges.append((-q, len(ranges), primary))
+    return min(ranges)[2] if ranges else "fr"
+
+
+# --- the application ------------------------------------------------------------------------
+
+
+class _Site:
+    """The routes, with the pool and the configuration they share."""
+
+    def __init__(self, config: ServerConfig, pool: WorkerPool) -> None:
+        self.config = config
+        self.pool = pool
+        self.graphs = _graph_names(config.data_dir)
+        self.pages: dict[tuple[str, str, str], Response] = {}
+        self.query_page = _query_page()
+
+    # --- running something in a worker ---
+
+    async def _run(self, task: Any, *, deadline: float | None = None) -> Reply | Response:
+        deadline = deadline or self.config.timeout
+        try:
+            return await self.pool.run(task, deadline)
+        except PoolBusyError as error:
+            return _text(503, f"the server is busy: {error}", error.hint, {"Retry-After": "1"})
+        except QueryDeadlineError as error:
+            return _text(503, str(error), error.hint)
+        except WorkerCrashedError as error:
+            return _text(503, str(error), "Narrow the query; the server has started a new worker.")
+        except PoolClosedError as error:
+            return _text(503, str(error), headers={"Retry-After": "5"})
+
+    # --- /sparql ---
+
+    async def sparql(self, request: Request) -> Response:
+        try:
+            return await self._sparql(request)
+        except _BadRequest as error:
+            return _text(error.status, str(error), error.hint, error.headers)
+
+    async def _sparql(self, request: Request) -> Response:
+        raw_query = request.scope.get("query_string", b"")
+        if len(raw_query) > self.config.max_body:
+            raise _too_large(self.config.max_body)
+        params = _parse_pairs(raw_query, "query string")
+        if request.method == "POST":
+            kind, options = _media_type(request.headers.get("content-type"))
+            if not kind:
+                raise _BadRequest(
+                    400,
+                    "a POST needs a Content-Type",
+                    "Use application/x-www-form-urlencoded (query=...) or "
+                    "application/sparql-query (the query as the body).",
+                )
+            if kind == "application/sparql-update":
+                raise _read_only()
+            body = await _read_body(request, self.config.max_body)
+            if kind == "application/x-www-form-urlencoded":
+                _utf8(b"", options.get("charset"))
+                params += _parse_pairs(body, "form body")
+            elif kind == "application/sparql-query":
+                params.append(("query", _utf8(body, options.get("charset"))))
+            else:
+                raise _BadRequest(
+                    400,
+                    f"Content-Type {kind} is not a SPARQL query",
+                    "Use application/x-www-form-urlencoded (query=...) or "
+                    "application/sparql-query (the query as the body).",
+                )
+        names = [name for name, _ in params]
+        if "update" in names or any(n.startswith("using-") for n in names):
+            raise _read_only()
+        queries = [value for name, value in params if name == "query"]
+        if not queries:
+            if request.method == "POST":
+                raise _BadRequest(
+                    400,
+                    "no query in the request",
+                    "Send query=... (form) or the query as the body.",
+                )
+            return self.service_description(request)
+        if len(queries) > 1:
+            raise _BadRequest(400, f"the request holds {len(queries)} queries: send one")
+        default = tuple(v for n, v in params if n == "default-graph-uri")
+        named = tuple(v for n, v in params if n == "named-graph-uri")
+        for graph in (*default, *named):
+            if graph not in self.graphs:
+                raise _BadRequest(
+                    400,
+                    f"the graph <{graph}> is not held here: queries run on the loaded data "
+                    "only, and no graph is fetched from elsewhere",
+                    "The graphs are: " + ", ".join(f"<{g}>" for g in sorted(self.graphs)),
+                )
+        deadline = self.config.timeout
+        asked = [v for n, v in params if n == "timeout"]
+        if asked:
+            try:
+                # A client may ask for a shorter deadline, never a longer one.
+                deadline = min(deadline, max(float(asked[-1]), 0.001))
+            except ValueError:
+                raise _BadRequest(400, "timeout= must be a number of seconds") from None
+        task = SparqlTask(
+            text=queries[0],
+            accept=request.headers.get("accept", ""),
+            default_graphs=default,
+            named_graphs=named,
+            max_rows=self.config.max_rows,
+            base_iri=self._base(request) + "sparql",
+        )
+        answer = await self._run(task, deadline=deadline)
+        if isinstance(answer, Response):
+            return answer
+        return _from_reply(answer, {"Vary": "Accept"})
+
+    def service_description(self, request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if negotiate(accept, ["text/html", *RDF_TYPES]) == "text/html":
+            return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
+        media_type = negotiate(accept, list(RDF_TYPES))
+        if media_type is None:
+            return _text(
+                406, "the service description is RDF", f"Ask for one of: {', '.join(RDF_TYPES)}."
+            )
+        body = _service_description(self._base(request), self.graphs, media_type)
+        return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+    # --- /queries ---
+
+    async def catalogue(self, request: Request) -> Response:
+        return Response(self.query_page.catalogue_json, media_type="application/json")
+
+    async def catalogue_query(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if not _QUERY_NAME.fullmatch(name):
+            return _text(404, "no such query in the catalogue", "GET /queries lists them.")
+        try:
+            params = _parse_pairs(request.scope.get("query_string", b""), "query string")
+        except _BadRequest as error:
+            return _text(error.status, str(error), error.hint)
+        lang = next((v for n, v in params if n == "lang"), "fr")
+        task = CatalogueTask(
+            name=name,
+            params=tuple((n, v) for n, v in params if n != "lang"),
+            lang=lang,
+            accept=request.headers.get("accept", ""),
+            max_rows=self.config.max_rows,
+        )
+        answer = await self._run(task)
+        if isinstance(answer, Response):
+            return answer
+        return _from_reply(answer, {"Vary": "Accept"})
+
+    # --- /id/... ---
+
+    async def entity(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        # Direct content negotiation rather than a 303 to a document URL: the IRI's
+        # authority is w3id.org, so this local URL is already a document about the
+        # resource, not the resource itself (no httpRange-14 ambiguity to resolve), and one
+        # round trip is kinder to clients. Content-Location names the variant sent.
+        if not _ENTITY_PATH.fullmatch(path):
+            return _text(
+                400, "not an entity path", "Entity IRIs look like /id/rcju or /id/territoire/jura."
+            )
+        fmt = request.query_params.get("format")
+        by_format = {v: k for k, v in ENTITY_TYPES.items()}
+        if fmt is not None:
+            if fmt not in by_format:
+                return _text(
+                    400, f"unknown format {fmt[:40]!r}", f"Use one of {', '.join(by_format)}."
+                )
+            media_type = by_format[fmt]
+        else:
+            media_type = negotiate(request.headers.get("accept", ""), list(ENTITY_TYPES))
+            if media_type is None:
+                return _text(
+                    406,
+                    "no acceptable representation",
+                    f"Ask for one of: {', '.join(ENTITY_TYPES)}.",
+                    {"Vary": "Accept"},
+                )
+        lang = _language(request)
+        task = EntityTask(iri=f"{ID}{path}", media_type=media_type, lang=lang)
+        answer = await self._run(task)
+        if isinstance(answer, Response):
+            return answer
+        location = f"/id/{path}?format={ENTITY_TYPES[media_type]}"
+        if media_type == "text/html" and lang != "fr":
+            location += f"&lang={lang}"
+        headers = {"Vary": "Accept, Accept-Language"}
+        if answer.status == 200:
+            headers["Content-Location"] = location
+        return _from_reply(answer, headers)
+
+    # --- pages of the whole graph ---
+
+    async def page(self, request: Request, name: str, media_type: str = "text/html") -> Response:
+        base = self._base(request)
+        key = (name, base, media_type)
+        if key not in self.pages:
+            # Built once, in a worker, the first time someone asks; rendering the graph
+            # page takes about a second, which is not a per-query deadline.
+            answer = await self._run(
+                PageTask(name, base, media_type), deadline=max(self.config.timeout, 120.0)
+            )
+            if isinstance(answer, Response):
+                return answer
+            response = _from_reply(answer)
+            if answer.status != 200:
+                return response
+            self.pages[key] = response
+        return self.pages[key]
+
+    async def graph_page(self, request: Request) -> Response:
+        return await self.page(request, "graph")
+
+    async def ontology_page(self, request: Request) -> Response:
+        return await self.page(request, "ontology")
+
+    async def void(self, request: Request) -> Response:
+        media_type = negotiate(request.headers.get("accept", ""), list(RDF_TYPES))
+        if media_type is None:
+            return _text(
+                406,
+                "the dataset description is RDF",
+                f"Ask for one of: {', '.join(RDF_TYPES)}.",
+                {"Vary": "Accept"},
+            )
+        response = await self.page(request, "void", media_type)
+        response.headers["Vary"] = "Accept"
+        return response
+
+    async def home(self, request: Request) -> Response:
+        return Response(
+            self.query_page.html,
+            media_type="text/html",
+            headers={"Content-Security-Policy": self.query_page.csp},
+        )
+
+    def _base(self, request: Request) -> str:
+        # The configured address, never the client's Host header: a forged Host would
+        # otherwise be written into the descriptions (and fill the page cache).
+        return self.config.base_url
+
+
+def _read_only() -> _BadRequest:
+    return _BadRequest(
+        400,
+        "this endpoint is read-only: SPARQL Update is not accepted",
+        "Edit the Turtle files of the data folder to change the data.",
+    )
+
+
+def _graph_names(data_dir: Path | None) -> set[str]:
+    """The named graphs of the loaded data (as ``graph.load.Loaded.named_graphs`` names them)."""
+    folder = Path(data_dir) if data_dir is not None else paths.data_dir()
+    graphs = {str(graph_iri(p)) for p in sorted(folder.glob("*.ttl"))}
+    return graphs | {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)}
+
+
+_SD_FORMATS = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+}
+
+
+def _service_description(base: str, graphs: set[str], media_type: str) -> bytes:
+    """SPARQL 1.1 Service Description of the endpoint at ``base``sparql."""
+    import pyoxigraph as ox
+
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    formats = "http://www.w3.org/ns/formats/"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    endpoint = ox.NamedNode(base + "sparql")
+    dataset = ox.NamedNode(base + "sparql#dataset")
+    default = ox.NamedNode(base + "sparql#default-graph")
+
+    def n(iri: str) -> ox.NamedNode:
+        return ox.NamedNode(iri)
+
+    triples = [
+        ox.Triple(endpoint, rdf_type, n(sd + "Service")),
+        ox.Triple(endpoint, n(sd + "endpoint"), endpoint),
+        ox.Triple(endpoint, n(sd + "supportedLanguage"), n(sd + "SPARQL11Query")),
+        ox.Triple(endpoint, n(sd + "feature"), n(sd + "UnionDefaultGraph")),
+        ox.Triple(endpoint, n(sd + "defaultDataset"), dataset),
+        ox.Triple(
+            endpoint,
+            n("http://purl.org/dc/terms/description"),
+            ox.Literal(
+                "Read-only SPARQL 1.1 endpoint of the external cooperation of the République et "
+                "Canton du Jura. No SERVICE, no update, no FROM outside these graphs.",
+                language="en",
+            ),
+        ),
+        ox.Triple(dataset, rdf_type, n(sd + "Dataset")),
+        ox.Triple(dataset, n(sd + "defaultGraph"), default),
+        ox.Triple(default, rdf_type, n(sd + "Graph")),
+        ox.Triple(
+            endpoint, n("http://rdfs.org/ns/void#rootResource"), n(base + ".well-known/void")
+        ),
+    ]
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
+        triples.append(ox.Triple(endpoint, n(sd + "resultFormat"), n(formats + name)))
+    for graph in sorted(graphs):
+        node = ox.NamedNode(base + "sparql#graph-" + graph.rsplit("/", 1)[-1])
+        triples.append(ox.Triple(dataset, n(sd + "namedGraph"), node))
+        triples.append(ox.Triple(node, rdf_type, n(sd + "NamedGraph")))
+        triples.append(ox.Triple(node, n(sd + "name"), n(graph)))
+    prefixes = {"sd": sd, "formats": formats} if media_type != "application/n-triples" else {}
+    fmt = getattr(ox.RdfFormat, _SD_FORMATS[media_type])
+    if media_type == "application/ld+json":
+        prefixes = {}
+    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+
+
+@dataclass(frozen=True)
+class _QueryPage:
+    html: bytes
+    csp: str
+    catalogue_json: bytes
+
+
+def _query_page() -> _QueryPage:
+    """The page at ``/``, rendered once: the catalogue is read from the package."""
+    import jinja2
+    from markupsafe import Markup
+
+    from graph.catalogue import list_queries
+    from graph.server_tasks import _csp
+
+    catalogue = [
+        {
+            "name": entry.name,
+            "title": entry.title,
+            "description": entry.description,
+            "parameters": [
+                {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                for p in entry.parameters
+            ],
+            "text": entry.text,
+        }
+        for entry in list_queries()
+    ]
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("graph", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    page = environment.get_template("query.html").render(
+        catalogue_json=Markup(_json_for_script(catalogue)),
+        id_base=str(ID),
+    )
+    page = page.replace("\r\n", "\n")
+    return _QueryPage(
+        page.encode("utf-8"),
+        _csp(page),
+        json.dumps(catalogue, ensure_ascii=False, indent=1).encode("utf-8"),
+    )
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that cannot close its ``<script>`` element: ``<``, ``>``, ``&`` as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+class _SecurityHeaders:
+    """Headers every response carries: no sniffing, no framing, no referrer to leak."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                for name, value in (
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                ):
+                    if name not in present:
+                        headers.append((name, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(config: ServerConfig | None = None, *, pool: WorkerPool | None = None) -> Starlette:
+    """The Starlette application; its lifespan starts and stops the worker pool.
+
+    Pass an already started ``pool`` to share it (``serve`` does, so that a data error is
+    reported before the port is opened).
+    """
+    config = config or ServerConfig()
+    owned = pool is None
+    pool = pool or WorkerPool(
+        data_dir=config.data_dir,
+        size=config.max_concurrency,
+        max_queue=config.max_queue,
+        memory_limit=config.worker_memory,
+    )
+    site = _Site(config, pool)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not pool.started:
+            await pool.start()
+        try:
+            yield
+        finally:
+            if owned:
+                await pool.close()
+
+    routes = [
+        Route("/", site.home, methods=["GET"]),
+        Route("/sparql", site.sparql, methods=["GET", "POST"]),
+        Route("/sparql/", site.sparql, methods=["GET", "POST"]),
+        Route("/queries", site.catalogue, methods=["GET"]),
+        Route("/queries/{name}", site.catalogue_query, methods=["GET"]),
+        Route("/id/{path:path}", site.entity, methods=["GET"]),
+        Route("/graph", site.graph_page, methods=["GET"]),
+        Route("/ontology", site.ontology_page, methods=["GET"]),
+        Route("/.well-known/void", site.void, methods=["GET"]),
+    ]
+    middleware = [Middleware(_SecurityHeaders)]
+    if config.cors_origin:
+        from starlette.middleware.cors import CORSMiddleware
+
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=[config.cors_origin],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=["X-Result-Truncated", "X-Result-Limit", "X-Result-Total"],
+            )
+        )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    app.state.config = config
+    return app
+
+
+async def serve(config: ServerConfig, *, ready=None) -> None:
+    """Run the server until it is stopped (Ctrl-C, SIGTERM); the workers stop with it.
+
+    The workers load the data before the port opens, so a broken data folder is an error
+    here, not a server that answers 500. ``ready(url)`` is called once clients can connect.
+    """
+    import socket
+
+    import uvicorn
+
+    pool = WorkerPool(
+        data_dir=config.data_dir,
+        size=config.max_concurrency,
+        max_queue=config.max_queue,
+        memory_limit=config.worker_memory,
+    )
+    await pool.start()
+    try:
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((config.host, config.port))
+        except OSError as error:
+            sock.close()
+            raise CoopGraphError(
+                f"cannot listen on {config.host}:{config.port}: {error.strerror}",
+                hint="Choose another port with --port (0 picks a free one).",
+            ) from None
+        sock.listen(2048)
+        sock.setblocking(False)
+        port = sock.getsockname()[1]
+        actual = ServerConfig(**{**config.__dict__, "port": port})
+        app = create_app(actual, pool=pool)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,
+                lifespan="on",
+                timeout_graceful_shutdown=5,
+                server_header=False,
+            )
+        )
+        if ready is not None:
+            ready(actual.base_url)
+        await server.serve(sockets=[sock])
+    finally:
+        await pool.close()
+        print("coopgraph serve: stopped; workers terminated", file=sys.stderr)
