@@ -695,12 +695,44 @@ def create_app(config: ServerConfig | None = None, *, pool: WorkerPool | None = 
     return app
 
 
+def _server_class():
+    import signal
+    import threading
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, minus re-raising SIGINT once stopped.
+
+        uvicorn raises the signal again after its graceful shutdown, so that the program
+        around it stops too; here that would interrupt the pool's own shutdown and print
+        a traceback. Ctrl-C (or SIGTERM) is how this server is meant to stop: a second
+        Ctrl-C still forces the exit.
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            handled = (signal.SIGINT, signal.SIGTERM)
+            originals = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in originals.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
 async def serve(config: ServerConfig, *, ready=None) -> None:
     """Run the server until it is stopped (Ctrl-C, SIGTERM); the workers stop with it.
 
     The workers load the data before the port opens, so a broken data folder is an error
     here, not a server that answers 500. ``ready(url)`` is called once clients can connect.
     """
+    import asyncio
     import socket
 
     import uvicorn
@@ -711,11 +743,15 @@ async def serve(config: ServerConfig, *, ready=None) -> None:
         max_queue=config.max_queue,
         memory_limit=config.worker_memory,
     )
-    await pool.start()
     try:
+        await pool.start()
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only
+        # when the socket says it is TCP, and without it every answer written in two
+        # pieces (headers, body) waits 40 ms for the client's delayed ACK.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             sock.bind((config.host, config.port))
         except OSError as error:
@@ -729,7 +765,7 @@ async def serve(config: ServerConfig, *, ready=None) -> None:
         port = sock.getsockname()[1]
         actual = ServerConfig(**{**config.__dict__, "port": port})
         app = create_app(actual, pool=pool)
-        server = uvicorn.Server(
+        server = _server_class()(
             uvicorn.Config(
                 app,
                 log_level="warning",
@@ -739,9 +775,14 @@ async def serve(config: ServerConfig, *, ready=None) -> None:
                 server_header=False,
             )
         )
-        if ready is not None:
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        # Announced once uvicorn has started, so that from then on Ctrl-C goes to its
+        # graceful shutdown rather than cancelling a startup half done.
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.02)
+        if server.started and ready is not None:
             ready(actual.base_url)
-        await server.serve(sockets=[sock])
+        await serving
     finally:
         await pool.close()
         print("coopgraph serve: stopped; workers terminated", file=sys.stderr)

@@ -179,6 +179,11 @@ class WorkerPool:
         return self._started
 
     @property
+    def idle(self) -> int:
+        """How many workers wait for a task."""
+        return len(self._idle)
+
+    @property
     def pids(self) -> list[int]:
         """The process ids of the live workers."""
         return sorted(w.pid for w in self._all)

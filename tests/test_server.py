@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import time
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -418,11 +419,12 @@ def test_busy_server_answers_503_with_retry_after(small_pool_app):
         slow = threading.Thread(target=sparql, args=(test_client, RUNAWAY))
         slow.start()
         try:
-            response = None
-            for _ in range(50):  # until the runaway holds the only worker
-                response = sparql(test_client, "ASK {}")
-                if response.status_code == 503:
+            pool = test_client.app.state.pool
+            for _ in range(100):  # until the runaway holds the only worker
+                if pool.idle == 0:
                     break
+                time.sleep(0.01)
+            response = sparql(test_client, "ASK {}")
             assert response.status_code == 503
             assert response.headers["retry-after"] == "1"
             assert "busy" in response.text
