@@ -20,7 +20,9 @@ pasting text into the query. Nothing here validates the data (``coopgraph valida
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import os
 import re
 import threading
 import urllib.error
@@ -227,17 +229,32 @@ def prepare_query(
         return query
     if (query is None) == (sparql is None):
         raise ParameterError("give either a query (name, file or text) or sparql=TEXT")
+    given = tuple(sorted((params or {}).items()))
+    if isinstance(query, Path) or (isinstance(query, str) and _is_file(query)):
+        return _prepare(query, None, given, lang)  # a file may change: read it every time
+    return _prepared(query, sparql, given, lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(query: str | None, sparql: str | None, given: tuple, lang: str) -> PreparedQuery:
+    """A name or a text prepares the same way every time: once per process is enough."""
+    return _prepare(query, sparql, given, lang)
+
+
+def _prepare(query, sparql, given: tuple, lang: str) -> PreparedQuery:
     name, source, text = _read(query) if query is not None else (None, None, sparql)
     header = parse_header(text, source or (name or "<query>"))
     info = check_query(text)
-    values = _gather(header, info, dict(params or {}), lang)
+    values = _gather(header, info, dict(given), lang)
     return PreparedQuery(text, info, name, source, header.parameters, values)
 
 
+def _is_file(query: str) -> bool:
+    return query.endswith(".rq") and "\n" not in query
+
+
 def _read(query: str | Path) -> tuple[str | None, Path | None, str]:
-    if isinstance(query, Path) or (
-        isinstance(query, str) and query.endswith(".rq") and "\n" not in query
-    ):
+    if isinstance(query, Path) or _is_file(query):
         path = Path(query)
         try:
             return None, path, path.read_text(encoding="utf-8")
@@ -354,20 +371,25 @@ def _in_projection_order(
 
 
 def _bind(prepared: PreparedQuery, runner: _Runner) -> str:
-    """The text with a VALUES block for the parameters at the top of its WHERE group."""
+    """The text with a VALUES block for the parameters at the top of each WHERE group.
+
+    A parameter is a constant of the query, as in Oxigraph's substitutions (SPARQL-dev
+    SEP-0007): the block opens the outermost WHERE group and the group of every subquery,
+    so that a subquery can use it too (``reachable`` keeps each step DISTINCT that way).
+    """
     if not prepared.values:
         return prepared.text
     terms = {
         name: _term(name, kind, value, runner) for name, (kind, value) in prepared.values.items()
     }
     try:
-        at = sparql_text.where_group(prepared.text)
+        groups = sparql_text.where_groups(prepared.text)
     except sparql_text.ShortConstructError:
         raise ParameterError(
             "CONSTRUCT WHERE { ... } (the short form) cannot take parameters",
             hint="Write CONSTRUCT { template } WHERE { pattern } instead.",
         ) from None
-    if at is None:
+    if not groups:
         raise ParameterError(
             f"the query has no WHERE group to bind ?{next(iter(terms))} in",
             hint="Add WHERE { } after the query form, or leave the parameter out.",
@@ -376,7 +398,10 @@ def _bind(prepared: PreparedQuery, runner: _Runner) -> str:
     row = " ".join(str(term) for term in terms.values())
     # On the line of the brace, so that the line numbers of the text stay those of the file.
     block = f" VALUES ({names}) {{ ({row}) }} "
-    return prepared.text[:at] + block + prepared.text[at:]
+    text = prepared.text
+    for at in sorted(groups, reverse=True):
+        text = text[:at] + block + text[at:]
+    return text
 
 
 def _term(name: str, kind: str | None, value: str, runner: _Runner) -> Term:
@@ -400,7 +425,10 @@ def _term(name: str, kind: str | None, value: str, runner: _Runner) -> Term:
                 f"{name} must be an IRI or a prefixed name, not {value!r}",
                 hint="Write e.g. concept:axe-proximite or <https://...>.",
             )
-        return _entity(name, value, runner)
+        found = runner.entities.get(value)
+        if found is None:
+            found = runner.entities[value] = _entity(name, value, runner)
+        return found
     # Undeclared (a query without a header): an IRI if it reads as one, else a number or text.
     iri = _iri(value)
     if iri is not None:
@@ -502,11 +530,9 @@ def _describe(text: str, info: QueryInfo, runner: _Runner) -> list[ox.Triple]:
     (the Concise Bounded Description without reification).
     """
     resources: list[Term] = [ox.NamedNode(iri) for iri in info.describe_iris]
-    head = sparql_text.describe_head(text)
-    if info.projection and head is not None and head[1] < len(text):
-        start, end = head
-        select = "SELECT DISTINCT " + " ".join(f"?{v}" for v in info.projection) + " "
-        _, rows = runner.select(text[:start] + select + text[end:], None)
+    select = _describe_select(text, info.projection)
+    if select is not None:
+        _, rows = runner.select(select, None)
         resources += [term for row in rows for term in row if term is not None]
     seen: set[Term] = set()
     triples: list[ox.Triple] = []
@@ -523,6 +549,17 @@ def _describe(text: str, info: QueryInfo, runner: _Runner) -> list[ox.Triple]:
     return triples
 
 
+@functools.lru_cache(maxsize=256)
+def _describe_select(text: str, projection: tuple[str, ...]) -> str | None:
+    """The DESCRIBE as ``SELECT DISTINCT`` of its variables, or None when it has none."""
+    head = sparql_text.describe_head(text)
+    if not projection or head is None or head[1] >= len(text):
+        return None
+    start, end = head
+    select = "SELECT DISTINCT " + " ".join(f"?{v}" for v in projection) + " "
+    return text[:start] + select + text[end:]
+
+
 # --- engines --------------------------------------------------------------------------------
 
 
@@ -530,6 +567,8 @@ class _Runner:
     """What ``_answer`` needs from an engine."""
 
     local = True
+    #: Slug or label -> the entity it names, kept as long as the data (none for endpoints).
+    entities: dict[str, ox.NamedNode]
 
     def select(self, text: str, info: QueryInfo | None) -> tuple[list[str], list[tuple]]:
         raise NotImplementedError
@@ -563,6 +602,7 @@ def _local(engine: str, data_dir: Path | None) -> _Runner:
 class _OxigraphRunner(_Runner):
     def __init__(self, data_dir: Path | None) -> None:
         self.data = _oxigraph_data(data_dir)
+        self.entities = self.data.entities
 
     def _query(self, text: str, info: QueryInfo | None):
         store, union = self.data.store, False
@@ -606,6 +646,7 @@ class _OxigraphRunner(_Runner):
 class _RdflibRunner(_Runner):
     def __init__(self, data_dir: Path | None) -> None:
         self.data = _rdflib_data(data_dir)
+        self.entities = self.data.entities
 
     def _query(self, text: str, info: QueryInfo | None):
         import rdflib.plugins.sparql as rdflib_sparql
@@ -642,7 +683,7 @@ class _RdflibRunner(_Runner):
 
 
 class _Endpoint(_Runner):
-    """A SPARQL 1.1 endpoint, over HTTP (POST, ``application/sparql-query``)."""
+    """A SPARQL 1.1 endpoint, over HTTP (POST of a form, ``query=...``)."""
 
     local = False
     _RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
@@ -656,18 +697,22 @@ class _Endpoint(_Runner):
             )
         self.url = url
         self.timeout = timeout
+        self.entities = {}
         loopback = parsed.hostname in ("localhost", "127.0.0.1", "::1")
         # A proxy from the environment must not see queries to our own machine.
         handlers = [urllib.request.ProxyHandler({})] if loopback else []
         self.opener = urllib.request.build_opener(*handlers)
 
     def _post(self, text: str, accept: str) -> tuple[bytes, str]:
+        # A form (query=...), not the query as the body: the SPARQL 1.1 Protocol allows
+        # both, every store reads a form, and Virtuoso 7.2 never answers the other
+        # (openlink/virtuoso-opensource#842).
         request = urllib.request.Request(
             self.url,
-            data=_with_prefixes(text).encode("utf-8"),
+            data=urllib.parse.urlencode({"query": _with_prefixes(text)}).encode("ascii"),
             method="POST",
             headers={
-                "Content-Type": "application/sparql-query; charset=utf-8",
+                "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": accept,
                 "User-Agent": "coopgraph",
             },
@@ -823,29 +868,51 @@ def _source_files(data_dir: Path | None) -> tuple[list[Path], list[Path]]:
     return paths.ontology_files(), data
 
 
-def _fingerprint(files: Iterable[Path]) -> tuple:
-    """Changes when a file is edited, so a long-lived process sees the new data."""
-    stamp = []
-    for path in files:
-        status = path.stat()
-        stamp.append((str(path.resolve()), status.st_mtime_ns, status.st_size))
-    return tuple(stamp)
+@dataclass
+class _Entry:
+    """A loaded dataset and what tells whether its files changed since."""
+
+    folders: tuple[tuple[str, int], ...]  # each folder and its mtime: a file added or removed
+    files: tuple[tuple[str, int, int], ...]  # each file, its mtime and size: a file edited
+    value: Any
 
 
-_CACHE: dict[tuple[str, str], tuple[tuple, Any]] = {}
+_CACHE: dict[tuple[str, str], _Entry] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+def _stamp(paths_: Iterable[Path | str]) -> tuple[tuple[str, int, int], ...]:
+    stamp = []
+    for path in paths_:
+        status = os.stat(path)
+        stamp.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(stamp)
+
+
 def _cached(engine: str, data_dir: Path | None, build: Callable[[list[Path], list[Path]], Any]):
-    ontology, data = _source_files(data_dir)
-    key = (engine, str(Path(data_dir).resolve()) if data_dir is not None else "")
-    stamp = _fingerprint([*ontology, *data])
+    """The dataset of ``data_dir`` for ``engine``, loaded again only when a file changed.
+
+    Checking costs a few ``stat`` calls, not a listing of the folders, so that a query on
+    the cached store pays microseconds for it: this is the common case, on every call.
+    """
+    folder = str(data_dir) if data_dir is not None else str(paths.data_dir())
+    key = (engine, folder)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
+        if hit is not None:
+            try:
+                if tuple((f, os.stat(f).st_mtime_ns) for f, _ in hit.folders) == hit.folders and (
+                    _stamp(f for f, _, _ in hit.files) == hit.files
+                ):
+                    return hit.value
+            except OSError:
+                pass  # a file or the folder went away: list again, and say so
+        ontology, data = _source_files(data_dir)
+        stamp = _stamp([*ontology, *data])
+        folders = (folder, str(paths.ontology_dir()))
+        stamps = tuple((f, os.stat(f).st_mtime_ns) for f in folders)
         value = build(ontology, data)
-        _CACHE[key] = (stamp, value)
+        _CACHE[key] = _Entry(stamps, stamp, value)
         return value
 
 
@@ -860,6 +927,7 @@ class _OxigraphData:
             _bulk_load(self.store, path, ox.DefaultGraph())
         self.inferred = infer_in_store(self.store)
         self._named: ox.Store | None = None
+        self.entities: dict[str, ox.NamedNode] = {}
 
     def named_store(self) -> ox.Store:
         """One named graph per file, as ``graph.load.Loaded.named_graphs`` (for FROM, GRAPH).
@@ -915,6 +983,7 @@ class _RdflibData:
         self.graph = self.loaded.graph
         self.named_graphs = self.loaded.named_graphs()
         self._dataset = None
+        self.entities: dict[str, ox.NamedNode] = {}
 
     def dataset(self):
         if self._dataset is None:

@@ -9,11 +9,20 @@ SPARQL grammar, and every text built here is run through an engine's parser agai
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Token", "describe_head", "position", "tokens", "variables_in_order", "where_group"]
+__all__ = [
+    "Token",
+    "describe_head",
+    "position",
+    "tokens",
+    "variables_in_order",
+    "where_group",
+    "where_groups",
+]
 
 # The SPARQL 1.1 terminals that can hide a bracket or a keyword (strings, IRIs, comments),
 # then the ones we look at. Non-ASCII letters are accepted wherever SPARQL's PN_CHARS are.
@@ -82,17 +91,34 @@ def where_group(text: str) -> int | None:
     CONSTRUCT is skipped; the short form ``CONSTRUCT WHERE { ... }`` raises
     ``ShortConstructError`` because its group may only hold triples.
     """
+    groups = where_groups(text)
+    return groups[0] if groups else None
+
+
+@functools.lru_cache(maxsize=256)
+def where_groups(text: str) -> tuple[int, ...]:
+    """Offsets just after the ``{`` of the outermost WHERE group, then of each subquery's.
+
+    A subquery is a ``SELECT`` inside braces; its WHERE group is the next ``{`` at the
+    brace and parenthesis depth of its ``SELECT`` (braces inside ``(EXISTS { ... } AS ?x)``
+    are deeper and do not count). Empty when the query has no group pattern.
+    """
     form: str | None = None
     braces = parens = 0
     seen_where = False
     template_done = False
+    found: list[int] = []
+    pending: set[tuple[int, int]] = set()  # (braces, parens) of a SELECT awaiting its group
     for token in tokens(text):
-        if token.kind == "word" and braces == 0 and parens == 0:
+        if token.kind == "word":
             word = token.text.upper()
-            if form is None and word in _FORMS:
-                form = word
-            elif form is not None and word == "WHERE":
-                seen_where = True
+            if braces == 0 and parens == 0:
+                if form is None and word in _FORMS:
+                    form = word
+                elif form is not None and word == "WHERE":
+                    seen_where = True
+            elif word == "SELECT":
+                pending.add((braces, parens))
             continue
         if token.kind != "punct":
             continue
@@ -101,17 +127,20 @@ def where_group(text: str) -> int | None:
         elif token.text == ")":
             parens -= 1
         elif token.text == "{":
-            if braces == 0 and parens == 0 and form is not None:
+            if braces == 0 and parens == 0 and form is not None and not found:
                 if form == "CONSTRUCT" and not template_done:
                     if seen_where:
                         raise ShortConstructError(text)
                     template_done = True
                 else:
-                    return token.end
+                    found.append(token.end)
+            elif (braces, parens) in pending:
+                pending.discard((braces, parens))
+                found.append(token.end)
             braces += 1
         elif token.text == "}":
             braces -= 1
-    return None
+    return tuple(found)
 
 
 def describe_head(text: str) -> tuple[int, int] | None:

@@ -201,6 +201,36 @@ def test_undeclared_values_read_as_iri_number_or_text():
     ]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_parameter_is_a_constant_of_every_subquery_too(engine):
+    text = (
+        "SELECT ?p WHERE { { SELECT DISTINCT ?p WHERE { ?who jc:cooperatesWith ?p } } "
+        "FILTER(?p != ?who) } ORDER BY ?p"
+    )
+    rows = run_query(text, params={"who": "id:quebec"}, engine=engine).rows
+    assert rows == []  # the province itself cooperates with no one: bound inside too
+    assert (iri("ficd"),) in run_query(text, params={"who": "id:rcju"}, engine=engine).rows
+
+
+def test_a_parameter_reaches_an_expression_in_a_subquery():
+    # Oxigraph only: rdflib 7.6 loses a variable that the outer group and a subquery both
+    # bind when the subquery uses it in an expression alone (its "forget" of outer bindings).
+    text = "SELECT ?x WHERE { { SELECT ?x WHERE { BIND(?v + 1 AS ?x) } } }"
+    assert run_query(text, params={"v": "41"}).values() == [(42,)]
+
+
+def test_the_values_block_goes_where_a_group_opens_not_in_strings_or_comments():
+    from graph.sparql_text import where_groups
+
+    text = (
+        '# WHERE { in a comment\nSELECT ?x (EXISTS { ?a ?b ?c } AS ?e) WHERE { ?x ?p "{" '
+        "{ SELECT ?y WHERE { ?y ?q ?r } } }"
+    )
+    groups = where_groups(text)
+    assert [text[at - 7 : at] for at in groups] == ["WHERE {", "WHERE {"]
+    assert text[groups[0] :].startswith(' ?x ?p "{"')
+
+
 def test_the_short_construct_form_takes_no_parameter():
     with pytest.raises(ParameterError, match="short form"):
         run_query("CONSTRUCT WHERE { ?s jc:partner ?o }", params={"o": "id:quebec"})

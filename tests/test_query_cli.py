@@ -12,6 +12,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import click
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -204,9 +205,11 @@ class _Endpoint(BaseHTTPRequestHandler):
 
     store: ox.Store
     seen: list[str]
+    content_types: list[str]
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8")
+        self.content_types.append(self.headers.get_content_type())
         if self.headers.get_content_type() == "application/sparql-query":
             self._answer(body)
         else:
@@ -248,11 +251,12 @@ def endpoint():
     for path in [*paths.ontology_files(), *data]:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     infer_in_store(store)
-    handler = type("Handler", (_Endpoint,), {"store": store, "seen": []})
+    handler = type("Handler", (_Endpoint,), {"store": store, "seen": [], "content_types": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.seen = handler.seen
+    server.content_types = handler.content_types
     yield server
     server.shutdown()
     server.server_close()
@@ -267,6 +271,11 @@ def test_every_catalogue_query_gives_the_same_answer_from_an_endpoint(endpoint, 
     remote = run_query(entry.name, endpoint=url(endpoint), lang="en")
     local = run_query(entry.name, lang="en")
     assert normalised(remote) == normalised(local)
+
+
+def test_the_query_goes_as_a_form_which_every_store_reads(endpoint):
+    run_query("ASK { ?s ?p ?o }", endpoint=url(endpoint))
+    assert endpoint.content_types[-1] == "application/x-www-form-urlencoded"
 
 
 def test_the_endpoint_gets_our_prefixes_and_the_bound_parameters(endpoint):
@@ -327,3 +336,14 @@ def test_an_endpoint_must_be_http(runner):
 def test_format_result_is_the_library_side_of_the_cli():
     result = run_query("cooperates-with")
     assert format_result(result, "json").startswith(b'{"head"')
+
+
+def test_every_option_of_the_query_commands_is_documented():
+    from graph.cli_query import queries_command, query_command
+
+    documented = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    for command in (query_command, queries_command):
+        assert f"coopgraph {command.name}" in documented
+        for option in command.params:
+            if isinstance(option, click.Option):
+                assert max(option.opts, key=len) in documented, option.opts
