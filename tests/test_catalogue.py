@@ -150,3 +150,13 @@ def test_a_comment_that_is_not_a_header_is_just_a_comment():
 def test_continuation_lines_join_the_field_above():
     header = parse_header("# description.en: one\n#   two\n#\n# title.fr: t\nASK {}")
     assert header.description == {"en": "one two"} and header.title == {"fr": "t"}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_member_is_never_listed_as_another_member_of_its_body(engine):
+    # The label patterns of ?otherMember repeat its filter: without it, a body whose only
+    # member is the canton (the AER) listed the canton as its other member.
+    records = run_query("multilateral-memberships", engine=engine).records()
+    assert all(r["otherMember"] != "https://w3id.org/jura-coop/id/rcju" for r in records)
+    aer = [r for r in records if r["body"].endswith("/assemblee-regions-europe")]
+    assert [r["otherMember"] for r in aer] == [None]
