@@ -13,6 +13,7 @@ checks, same engine, same result writers from ``graph.results``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import sys
@@ -314,12 +315,14 @@ def _run(prepared, media_type: str, max_rows: int, data_dir, *, lang: str) -> Re
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+@functools.lru_cache(maxsize=512)
 def _with_base(text: str, base_iri: str) -> str:
     """The text with ``BASE <endpoint>`` in front when it uses relative IRIs and has no BASE.
 
     The protocol lets the service choose the base ("which MAY be the service endpoint");
     Oxigraph refuses relative IRIs without one. Texts without relative IRIs are left
-    alone, so the line and column of an error stay those the client wrote.
+    alone, so the line and column of an error stay those the client wrote. Cached: the
+    lexer takes longer than Oxigraph needs for most of our queries.
     """
     toks = list(sparql_text.tokens(text))
     if any(t.kind == "word" and t.text.upper() == "BASE" for t in toks):
