@@ -612,7 +612,7 @@ class _OxigraphRunner(_Runner):
             store = self.data.named_store()
             union = not (info.from_graphs or info.from_named)
         try:
-            return store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+            return store.query(text, prefixes=_undeclared(text), use_default_graph_as_union=union)
         except SyntaxError as error:
             raise _oxigraph_syntax_error(text, error) from None
         except OSError as error:
@@ -767,10 +767,12 @@ class _Endpoint(_Runner):
         """The endpoint knows its own graphs; ``graph.safety`` has checked the names."""
 
 
-def _with_prefixes(text: str) -> str:
-    """The text with PREFIX lines for the prefixes of ours it uses without declaring them.
+@functools.lru_cache(maxsize=512)
+def _undeclared(text: str) -> dict[str, str] | None:
+    """Our prefixes that the text uses without declaring them (None when there are none).
 
-    The local engines are given our prefixes as options; an endpoint knows none of them.
+    Giving Oxigraph only these, and only when there are some, saves a third of the time of
+    the smallest queries: it reads the whole ``prefixes`` mapping on every call.
     """
     tokens = list(sparql_text.tokens(text))
     declared = {
@@ -780,7 +782,16 @@ def _with_prefixes(text: str) -> str:
     }
     used = {t.text.split(":")[0] for t in tokens if t.kind == "pname"}
     missing = sorted((used - declared) & set(PREFIXES))
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
+    return {p: PREFIXES[p] for p in missing} or None
+
+
+def _with_prefixes(text: str) -> str:
+    """The text with PREFIX lines for the prefixes of ours it uses without declaring them.
+
+    The local engines are given them as options; an endpoint knows none of them.
+    """
+    missing = _undeclared(text) or {}
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in missing.items()) + text
 
 
 def _oxigraph_syntax_error(text: str, error: SyntaxError) -> QuerySyntaxError:
