@@ -187,13 +187,17 @@ def _too_large(limit: int) -> _BadRequest:
     )
 
 
-def _utf8(body: bytes, charset: str | None) -> str:
+def _check_charset(charset: str | None) -> None:
     if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise _BadRequest(
             400,
-            f"the query is sent as {charset}: SPARQL queries are UTF-8",
+            f"the query is sent as {charset[:40]}: SPARQL queries are UTF-8",
             "Send the body in UTF-8 (Content-Type: ...; charset=utf-8).",
         )
+
+
+def _utf8(body: bytes, charset: str | None) -> str:
+    _check_charset(charset)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -283,7 +287,7 @@ class _Site:
                 raise _read_only()
             body = await _read_body(request, self.config.max_body)
             if kind == "application/x-www-form-urlencoded":
-                _utf8(b"", options.get("charset"))
+                _check_charset(options.get("charset"))
                 params += _parse_pairs(body, "form body")
             elif kind == "application/sparql-query":
                 params.append(("query", _utf8(body, options.get("charset"))))
@@ -314,7 +318,7 @@ class _Site:
             if graph not in self.graphs:
                 raise _BadRequest(
                     400,
-                    f"the graph <{graph}> is not held here: queries run on the loaded data "
+                    f"the graph <{graph[:200]}> is not held here: queries run on the loaded data "
                     "only, and no graph is fetched from elsewhere",
                     "The graphs are: " + ", ".join(f"<{g}>" for g in sorted(self.graphs)),
                 )
@@ -407,7 +411,9 @@ class _Site:
                     {"Vary": "Accept"},
                 )
         lang = _language(request)
-        task = EntityTask(iri=f"{ID}{path}", media_type=media_type, lang=lang)
+        task = EntityTask(
+            iri=f"{ID}{path}", media_type=media_type, lang=lang, max_rows=self.config.max_rows
+        )
         answer = await self._run(task)
         if isinstance(answer, Response):
             return answer

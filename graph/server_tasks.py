@@ -125,6 +125,8 @@ class EntityTask:
     iri: str
     media_type: str = "text/html"
     lang: str = "fr"
+    #: Most values shown in the page (a concept may be referred to by thousands).
+    max_rows: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -457,6 +459,7 @@ UI: dict[str, dict[str, str]] = {
         "ontology": "Ontologie",
         "dataset": "Jeu de données",
         "language": "Langue",
+        "left_out": "valeurs non affichées ; la requête entity les donne toutes (/sparql)",
     },
     "en": {
         "kind": "Kind",
@@ -471,6 +474,7 @@ UI: dict[str, dict[str, str]] = {
         "ontology": "Ontology",
         "dataset": "Dataset",
         "language": "Language",
+        "left_out": "values not shown; the entity query gives them all (/sparql)",
     },
     "de": {
         "kind": "Art",
@@ -485,6 +489,7 @@ UI: dict[str, dict[str, str]] = {
         "ontology": "Ontologie",
         "dataset": "Datensatz",
         "language": "Sprache",
+        "left_out": "Werte nicht angezeigt; die Abfrage entity liefert alle (/sparql)",
     },
     "it": {
         "kind": "Natura",
@@ -499,6 +504,7 @@ UI: dict[str, dict[str, str]] = {
         "ontology": "Ontologia",
         "dataset": "Insieme di dati",
         "language": "Lingua",
+        "left_out": "valori non mostrati; l'interrogazione entity li dà tutti (/sparql)",
     },
 }
 
@@ -536,11 +542,14 @@ def _entity(task: EntityTask, data_dir: Path | None) -> Reply:
     incoming = run_query(_INCOMING, params={"entity": iri}, data_dir=data_dir).rows
     if not outgoing and not incoming:
         return _unknown(task.iri)
+    left_out = max(0, len(outgoing) + len(incoming) - task.max_rows)
+    outgoing = outgoing[: task.max_rows]
+    incoming = incoming[: max(0, task.max_rows - len(outgoing))]
     predicates = run_query(_PREDICATES, params={"entity": iri}, data_dir=data_dir).rows
     excerpts = run_query(
         "source-excerpts", params={"about": iri}, lang=task.lang, data_dir=data_dir
     ).records()
-    page = _entity_page(task, outgoing, incoming, predicates, excerpts)
+    page = _entity_page(task, outgoing, incoming, predicates, excerpts, left_out)
     return Reply(200, "text/html", page.encode("utf-8"), {"Content-Security-Policy": _csp(page)})
 
 
@@ -552,7 +561,9 @@ def _unknown(iri: str) -> Reply:
     )
 
 
-def _entity_page(task: EntityTask, outgoing, incoming, predicates, excerpts) -> str:
+def _entity_page(
+    task: EntityTask, outgoing, incoming, predicates, excerpts, left_out: int = 0
+) -> str:
     import pyoxigraph as ox
 
     from graph.network import PREDICATE_LABELS
@@ -677,6 +688,7 @@ def _entity_page(task: EntityTask, outgoing, incoming, predicates, excerpts) -> 
         incoming=groups(referred),
         sources=source_list,
         path=_local_path(task.iri),
+        left_out=left_out,
         languages=LANGUAGES,
         formats=[("Turtle", "turtle"), ("JSON-LD", "jsonld"), ("N-Triples", "ntriples")],
     )

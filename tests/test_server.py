@@ -579,6 +579,14 @@ def test_entity_as_rdf_for_programs(client, accept, fmt):
     assert len(graph) == len(expected)
 
 
+def test_entity_page_shows_at_most_max_rows_values(client):
+    # The source page is cited by 78 statements; the module's server shows 50.
+    page = parse(client.get("/id/source/jura-cop").text)
+    assert sum(1 for tag in page.tags if tag in ("li", "dd")) <= 50 + 20
+    assert any("valeurs non affichées" in text for text in page.text)
+    assert not any("valeurs non affichées" in t for t in parse(client.get("/id/quebec").text).text)
+
+
 def test_entity_format_parameter_overrides_accept(client):
     response = client.get("/id/rcju?format=turtle", headers={"Accept": "text/html"})
     assert response.headers["content-type"].startswith("text/turtle")
