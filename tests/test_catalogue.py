@@ -160,3 +160,38 @@ def test_a_member_is_never_listed_as_another_member_of_its_body(engine):
     assert all(r["otherMember"] != "https://w3id.org/jura-coop/id/rcju" for r in records)
     aer = [r for r in records if r["body"].endswith("/assemblee-regions-europe")]
     assert [r["otherMember"] for r in aer] == [None]
+
+
+def english_names() -> set[str]:
+    rows = run_query(
+        "SELECT DISTINCT ?e WHERE { ?e skos:prefLabel|rdfs:label ?l FILTER(LANG(?l) = 'en') }"
+    ).values()
+    return {e for (e,) in rows}
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in CATALOGUE if e.parameter("lang")], ids=lambda e: e.name
+)
+def test_labels_in_english_wherever_the_data_has_them(entry):
+    """A label pattern out of the scope of ?lang (in a UNION branch, say) falls back to
+    French silently, on both engines alike: this test notices."""
+    english = english_names()
+    for engine in ("oxigraph", "rdflib"):
+        result = run_query(entry.name, lang="en", engine=engine)
+        if result.kind == "select":
+            # A column xLabel holds the label of the column x.
+            pairs = [
+                (result.variables.index(c[: -len("Label")]), i)
+                for i, c in enumerate(result.variables)
+                if c.endswith("Label") and c[: -len("Label")] in result.variables
+            ]
+            for row in result.rows:
+                for named, label in pairs:
+                    if row[named] is not None and row[named].value in english and row[label]:
+                        assert row[label].language == "en", (entry.name, engine, row[named])
+        else:
+            for triple in result.triples:
+                if triple.predicate.value.endswith("#prefLabel") and (
+                    triple.subject.value in english
+                ):
+                    assert triple.object.language == "en", (entry.name, engine, triple)
