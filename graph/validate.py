@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
@@ -171,6 +170,10 @@ class _Describer:
 
 
 def _run_shapes(graph: Graph, shapes: Graph, describe: _Describer) -> set[Violation]:
+    # Imported here: pySHACL costs ~70 ms to import, and `query`, `render` and `serve`
+    # never validate.
+    import pyshacl
+
     _conforms, report, _text = pyshacl.validate(
         graph,
         shacl_graph=shapes,
