@@ -316,16 +316,7 @@ DEVIATIONS: dict[str, Deviation] = {
         "gives the resource's own triples only.",
     ),
     "funding-routes": Deviation("order", _LCASE_ORDER),
-    "partners-by-axis": Deviation(
-        "wrong",
-        "Virtuoso 7.2.5 loses solutions of a zero-or-one path: "
-        "'?r a org:Membership ; org:member ?by . ?by org:unitOf? id:rcju' gives 1 of the 4 "
-        "memberships of the canton, though in all four ?by is the canton itself (a "
-        "zero-length match), so the query returns 2 rows of 19. It depends on the plan: "
-        "the same pattern on jc:Cooperation gives all 14, and a long-running server with "
-        "more graphs answered right; a fresh database, as here, answers wrong. With "
-        "--lang en the order also differs: " + _LCASE_ORDER,
-    ),
+    "partners-by-axis": Deviation("order", _LCASE_ORDER),
     "neighbours": Deviation(
         "paths",
         "Virtuoso 7.2.5 gives one solution per path for a zero-or-more path, where SPARQL 1.1 "
@@ -333,28 +324,14 @@ DEVIATIONS: dict[str, Deviation] = {
         "terr:france three times (via the Grand Est and via the Collectivité européenne "
         "d'Alsace), so a partner in Haut-Rhin is listed three times. Compared as sets of rows.",
     ),
-    "as-of-year": Deviation(
-        "wrong",
-        _ROWS_MIXED + ": for year 2010 it gives coop:grand-belfort with ?partner "
-        "id:departement-doubs but the partner label of the Grand Belfort, and four rows more "
-        "than exist. Without any one of its OPTIONAL or FILTER NOT EXISTS blocks the answers "
-        "still differ; no smaller query that shows it was found.",
-    ),
+    "as-of-year": Deviation("order", _LCASE_ORDER),
     "reachable": Deviation(
         "wrong",
         _ROWS_MIXED + ": from id:rcju (fr) it lists id:rcju itself at distance 2 under the "
         "label of the Région Bourgogne-Franche-Comté, though FILTER(?partner != ?entity) "
         "excludes it. (With --lang en only the order differs, as in partners-by-axis.)",
     ),
-    "multilateral-memberships": Deviation(
-        "wrong",
-        "For the Assemblée des Régions d'Europe, whose only member is the canton, Virtuoso "
-        "leaves ?otherMember unbound; the embedded engines bind it to id:rcju through the "
-        "label OPTIONAL, which repeats '?body org:hasMember ?otherMember' without the "
-        "'!= ?member' filter. SPARQL 1.1 (left join) gives the embedded answer, so the query "
-        "lists the canton as another member of the AER: a fault of the query that Virtuoso "
-        "happens to hide.",
-    ),
+    "multilateral-memberships": Deviation("order", _LCASE_ORDER),
 }
 
 
