@@ -15,7 +15,7 @@ def ontology() -> Graph:
 
 def declared_terms(g: Graph) -> set[str]:
     ns = str(JC._NS)
-    return {str(s)[len(ns):] for s in g.subjects(RDF.type, None) if str(s).startswith(ns)}
+    return {str(s)[len(ns) :] for s in g.subjects(RDF.type, None) if str(s).startswith(ns)}
 
 
 def test_namespace_class_lists_exactly_the_ontology_terms():
@@ -37,7 +37,7 @@ def test_every_term_has_french_and_english_labels_and_definitions():
         term = URIRef(JC[name])
         for prop in (RDFS.label, SKOS.definition):
             langs = {o.language for o in g.objects(term, prop)}
-            assert {"fr", "en"} <= langs, f"jc:{name} lacks {prop} in {({'fr', 'en'} - langs)}"
+            assert {"fr", "en"} <= langs, f"jc:{name} lacks {prop} in { ({'fr', 'en'} - langs) }"
 
 
 def test_every_term_is_a_class_or_a_property():
