@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "LANGUAGES",
     "TooManyNodesError",
+    "json_for_script",
     "page_data",
     "render_html",
     "render_loaded",
@@ -615,7 +616,7 @@ def _terms(graph: Graph, network: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
 # --- the template ---------------------------------------------------------------------------
 
 
-def _json_for_script(data: Any) -> str:
+def json_for_script(data: Any) -> str:
     """JSON that cannot end its <script> element or be read as HTML: ``<``, ``>`` and ``&``
     become \\u escapes, as do U+2028 and U+2029 (line ends to older JavaScript parsers)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -658,7 +659,7 @@ def _fill_template(data: dict[str, Any], lang: str) -> str:
         title=UI[lang]["title"],
         vis_css=Markup(_vendor("vis-network.css")),
         vis_js=Markup(_vendor("vis-network.min.js")),
-        data_json=Markup(_json_for_script(data)),
+        data_json=Markup(json_for_script(data)),
         csp=Markup("__CSP__"),
     )
     # The HTML parser turns CR LF into LF before the browser hashes a script: do it first.

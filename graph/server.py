@@ -50,6 +50,7 @@ from graph import paths
 from graph.errors import CoopGraphError
 from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.namespace import ID
+from graph.render import json_for_script
 from graph.server_tasks import (
     ENTITY_TYPES,
     LANGUAGES,
@@ -592,7 +593,7 @@ def _query_page() -> _QueryPage:
         undefined=jinja2.StrictUndefined,
     )
     page = environment.get_template("query.html").render(
-        catalogue_json=Markup(_json_for_script(catalogue)),
+        catalogue_json=Markup(json_for_script(catalogue)),
         id_base=str(ID),
     )
     page = page.replace("\r\n", "\n")
@@ -601,20 +602,6 @@ def _query_page() -> _QueryPage:
         _csp(page),
         json.dumps(catalogue, ensure_ascii=False, indent=1).encode("utf-8"),
     )
-
-
-def _json_for_script(data: Any) -> str:
-    """JSON that cannot close its ``<script>`` element: ``<``, ``>``, ``&`` as \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escape in (
-        ("&", "\\u0026"),
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escape)
-    return text
 
 
 class _SecurityHeaders:
