@@ -446,7 +446,6 @@ def test_queries_do_not_validate_the_data(monkeypatch):
     validate_module = sys.modules["graph.validate"]  # graph.validate is the function
     monkeypatch.setattr(pyshacl, "validate", forbidden)
     monkeypatch.setattr(validate_module, "validate", forbidden)
-    monkeypatch.setattr(validate_module.pyshacl, "validate", forbidden)
     for engine in ENGINES:
         assert run_query("counts", engine=engine).rows
 
