@@ -397,9 +397,22 @@ def render_html(
     return _fill_template(data, lang)
 
 
-def render_loaded(loaded: Loaded) -> bytes:
-    """The whole graph's page, as ``build`` writes it (``build/graph.html``)."""
-    return render_html(loaded.graph).encode("utf-8")
+#: What ``build`` draws when the whole graph is too big for one page: the canton and
+#: everything one relation away, the view its staff open first.
+BUILD_FALLBACK_FOCUS = "https://w3id.org/jura-coop/id/rcju"
+
+
+def render_loaded(loaded: Loaded, *, max_nodes: int = DEFAULT_MAX_NODES) -> bytes:
+    """The page ``build`` writes (``build/graph.html``): the whole graph, or, when that is
+    over ``max_nodes``, the canton's neighbourhood, so that a big dataset still builds
+    rather than failing on its one optional page (``coopgraph render`` draws other parts)."""
+    try:
+        return render_html(loaded.graph, max_nodes=max_nodes).encode("utf-8")
+    except TooManyNodesError:
+        if (URIRef(BUILD_FALLBACK_FOCUS), None, None) not in loaded.graph:
+            raise
+        page = render_html(loaded.graph, focus=BUILD_FALLBACK_FOCUS, max_nodes=max_nodes)
+        return page.encode("utf-8")
 
 
 def write_html(path: Path, html: str) -> Path:

@@ -267,3 +267,16 @@ def test_rendering_leaves_the_recursion_limit_as_it_was() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+def test_build_draws_the_cantons_neighbourhood_when_the_whole_graph_is_too_big(
+    shipped: Loaded,
+) -> None:
+    from graph.render import render_loaded
+
+    whole = page_data(render_loaded(shipped).decode())
+    limit = len(whole["nodes"]) - 1
+    part = page_data(render_loaded(shipped, max_nodes=limit).decode())
+    ids = {node["id"] for node in part["nodes"]}
+    assert "https://w3id.org/jura-coop/id/rcju" in ids
+    assert 0 < len(ids) < len(whole["nodes"])
