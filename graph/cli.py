@@ -68,6 +68,17 @@ def cli() -> None:
     """
 
 
+def output_option(command: Any) -> Any:
+    """``-o/--output FILE``, standard output by default, spelled the same in every command."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="File to write (atomically); default: standard output.",
+    )(command)
+
+
 def data_option(command: Any) -> Any:
     """``--data DIR``, spelled the same in every command."""
     return click.option(
@@ -92,7 +103,9 @@ def data_option(command: Any) -> Any:
 def build_command(data_dir: Path | None, out_dir: Path) -> None:
     """Validate the graph, then write every output into the --out folder.
 
-    Writes jura-coop.ttl, .nt, .jsonld, .trig, .nq and .rdf. If the graph does not
+    Writes the graph in six RDF syntaxes (jura-coop.ttl, .nt, .jsonld, .trig, .nq,
+    .rdf), the dataset description (void.ttl), the ontology's documentation
+    (ontology.html) and the interactive graph (graph.html). If the graph does not
     conform, lists the violations and writes nothing (exit status 1).
 
     \b
@@ -146,13 +159,7 @@ def validate_command(data_dir: Path | None) -> None:
     help="RDF syntax (trig and nquads keep one named graph per data file), or a network "
     "format for Gephi, Cytoscape and networkx (csv: FILE.nodes.csv and FILE.edges.csv).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (atomically); default: standard output.",
-)
+@output_option
 @data_option
 def export_command(fmt: str, output: Path | None, data_dir: Path | None) -> None:
     """Write the whole graph (ontology, data and derived edges) in one RDF syntax.

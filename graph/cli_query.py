@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from graph.catalogue import find_query, list_queries
-from graph.cli import data_option
+from graph.cli import data_option, output_option
 from graph.errors import display_path
 from graph.export import write_atomic
 from graph.query import ENGINES, prepare_query, run_query
@@ -69,13 +69,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     metavar="SECONDS",
     help="Stop the query after this many seconds (exit status 1).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (atomically); default: standard output.",
-)
+@output_option
 @data_option
 def query_command(
     query: str | None,

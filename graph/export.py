@@ -131,7 +131,7 @@ def _canonical(loaded: Loaded) -> _Canonical:
     union = new_graph(namespaces)
     named: dict[URIRef, Graph] = {}
     for quad in dataset:
-        triple = (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
+        triple = tuple(map(from_oxigraph, (quad.subject, quad.predicate, quad.object)))
         union.add(triple)
         name = URIRef(quad.graph_name.value)
         if name not in named:
@@ -153,7 +153,8 @@ def _to_ox(term: Node, blank: dict[BNode, ox.BlankNode]) -> Any:
     raise ExportError(f"cannot export the term {term!r}")
 
 
-def _from_ox(term: Any) -> Node:
+def from_oxigraph(term: Any) -> Node:
+    """An Oxigraph term as the rdflib term the loader would have made."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

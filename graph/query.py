@@ -851,18 +851,11 @@ def _bnode_id(label: str) -> str:
 
 
 def _to_rdflib(term: Term):
-    from rdflib import XSD, BNode, Literal, URIRef
+    # One conversion for the whole package: the exporter's, which keeps "x" and
+    # "x"^^xsd:string the same term, as the loader does.
+    from graph.export import from_oxigraph
 
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return from_oxigraph(term)
 
 
 # --- the data, loaded once per process ------------------------------------------------------
