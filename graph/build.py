@@ -6,14 +6,18 @@ theirs to ``OUTPUTS`` (e.g. the interactive HTML), and ``build`` writes them all
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from graph.describe import void_turtle
-from graph.errors import ValidationError
-from graph.export import FORMATS, serialize, write_atomic
+from graph.errors import ExportError, ValidationError, display_path
+from graph.export import FORMATS, _umask, serialize
 from graph.load import Loaded, load
 from graph.ontodoc import ontology_page
 from graph.render import render_loaded
@@ -59,18 +63,141 @@ def build(
     out_dir: Path = Path("build"),
     outputs: Sequence[Output] | None = None,
 ) -> BuildResult:
-    """Load and validate the graph, then write each output into ``out_dir``.
+    """Load and validate the graph, then write each output into ``out_dir``: all or none.
 
-    Raises ``ValidationError`` before writing anything if the graph does not conform. Every
-    output is rendered in memory first, so a failing one leaves no file changed.
+    Raises ``ValidationError`` before writing anything if the graph does not conform. The
+    outputs are written into a hidden folder on the same file system as ``out_dir`` and
+    moved into place only once every one of them was written; if anything fails (a
+    renderer, a full disk, a folder where a file should go), ``out_dir`` is left as it was.
     """
+    chosen = OUTPUTS if outputs is None else outputs
+    out_dir = Path(out_dir)
+    _check_targets(out_dir, [o.filename for o in chosen])  # before the long part
     loaded = load(data_dir)
     report = validate(loaded)
     if not report.conforms:
         raise ValidationError(report)
-    rendered = [
-        (out_dir / o.filename, o.render(loaded)) for o in (OUTPUTS if outputs is None else outputs)
-    ]
-    for path, data in rendered:
-        write_atomic(path, data)
-    return BuildResult(out_dir, [path for path, _ in rendered], stats(loaded), report)
+    with _Staging(out_dir) as staging:
+        for output in chosen:
+            # One output in memory at a time: the page and six syntaxes of a big graph
+            # would not all fit together.
+            staging.write(output.filename, output.render(loaded))
+        files = staging.publish()
+    return BuildResult(out_dir, files, stats(loaded), report)
+
+
+def _check_targets(out_dir: Path, filenames: Sequence[str]) -> None:
+    """Refuse, before any work, a folder standing where an output file goes."""
+    for name in filenames:
+        target = out_dir / name
+        if target.is_dir() and not target.is_symlink():
+            raise ExportError(
+                f"{display_path(target)} is a folder: the build cannot put its file there",
+                hint="Remove or rename that folder, or build into another one with --out.",
+            )
+
+
+class _Staging:
+    """A hidden folder that receives the outputs, then hands them to ``out_dir`` at once.
+
+    When ``out_dir`` does not exist yet, the staging folder is made beside it and renamed
+    to it: one atomic step. When it exists, the staging folder is made inside it, on its
+    file system (a rename cannot cross one, and ``out_dir`` may be a mount point), and
+    each file replaces its old version; the old versions are kept as hard links until all
+    are replaced, so that a failure half-way puts them back.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.fresh = not os.path.lexists(out_dir)
+        self.made: list[Path] = []  # the folders made for out_dir, removed on failure
+        self.names: list[str] = []
+        try:
+            if self.fresh:
+                self._make_parents(out_dir.parent)
+                where, prefix = out_dir.parent, f".{out_dir.name}."
+            else:
+                where, prefix = out_dir, ".coopgraph-build-"
+            self.folder = Path(tempfile.mkdtemp(dir=where, prefix=prefix, suffix=".tmp"))
+        except OSError as error:
+            self._remove_made()
+            raise _cannot_write(out_dir, error) from None
+
+    def __enter__(self) -> _Staging:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if kind is not None:
+            self._remove_made()
+
+    def write(self, filename: str, data: bytes) -> None:
+        path = self.folder / filename
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise _cannot_write(self.out_dir / filename, error) from None
+        if filename not in self.names:
+            self.names.append(filename)
+
+    def publish(self) -> list[Path]:
+        """Move every written file into ``out_dir``; on failure, put the old files back."""
+        if self.fresh:
+            try:
+                # mkdtemp made the folder private (0700); give it the usual mode.
+                os.chmod(self.folder, 0o777 & ~_umask())
+                os.rename(self.folder, self.out_dir)
+            except OSError as error:
+                raise _cannot_write(self.out_dir, error) from None
+            return [self.out_dir / name for name in self.names]
+        old = self.folder / ".old"
+        replaced: list[tuple[Path, Path | None]] = []  # (file, its old version or None)
+        target = self.out_dir
+        try:
+            old.mkdir()
+            for name in self.names:
+                target, backup = self.out_dir / name, None
+                if os.path.lexists(target):
+                    backup = old / name
+                    try:
+                        os.link(target, backup, follow_symlinks=False)
+                    except OSError:  # no hard links on this file system: move it aside
+                        os.replace(target, backup)
+                os.replace(self.folder / name, target)
+                replaced.append((target, backup))
+        except BaseException as error:  # Ctrl-C too: never leave a mix of old and new
+            for path, backup in reversed(replaced):
+                with contextlib.suppress(OSError):
+                    if backup is None:
+                        path.unlink()
+                    else:
+                        os.replace(backup, path)
+            if os.path.lexists(old / target.name) and not os.path.lexists(target):
+                with contextlib.suppress(OSError):  # moved aside just before the failure
+                    os.replace(old / target.name, target)
+            if isinstance(error, OSError):
+                raise _cannot_write(target, error) from None
+            raise
+        return [self.out_dir / name for name in self.names]
+
+    def _make_parents(self, folder: Path) -> None:
+        missing = []
+        while not os.path.lexists(folder):
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            path.mkdir()
+            self.made.append(path)
+
+    def _remove_made(self) -> None:
+        for path in reversed(self.made):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        self.made = []
+
+
+def _cannot_write(path: Path, error: OSError) -> ExportError:
+    return ExportError(f"cannot write {display_path(path)}: {error.strerror or error}")
