@@ -37,12 +37,14 @@ class JC(DefinedNamespace):
 
     # Properties
     actor: URIRef  # actor
+    administrativeCentre: URIRef  # administrative centre
     alternativeValue: URIRef  # alternative value
     axis: URIRef  # axis
     budget: URIRef  # budget
     canFund: URIRef  # can fund
     cooperatesWith: URIRef  # cooperates with
     duration: URIRef  # duration
+    ended: URIRef  # ended
     formerName: URIRef  # former name
     framework: URIRef  # framework
     fundedItem: URIRef  # funded item
@@ -61,6 +63,7 @@ class JC(DefinedNamespace):
     onProperty: URIRef  # property concerned
     partner: URIRef  # partner
     party: URIRef  # party
+    placeOfApproval: URIRef  # place of approval
     placeOfSignature: URIRef  # place of signature
     sirenNumber: URIRef  # SIREN number
     task: URIRef  # task

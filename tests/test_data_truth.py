@@ -1,0 +1,108 @@
+"""The data against what its sources say: the corrections of a fact-by-fact review.
+
+Each test is a competency question that the earlier data answered wrongly; it is written
+from the source text (tests/fixtures/source/jura-cop.txt) or from the project's reference
+fact sheet, and would have failed on the data before the correction.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.namespace import ID, JC
+
+SOURCE = Path(__file__).parent / "fixtures" / "source" / "jura-cop.txt"
+ORG = "http://www.w3.org/ns/org#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SCHEMA = "https://schema.org/"
+
+
+@pytest.fixture(scope="module")
+def g():
+    from graph.load import load
+
+    return load().graph
+
+
+def year_of(value) -> int:
+    return int(str(value)[:4])
+
+
+def texts(g, node, predicate) -> list[str]:
+    return [str(o) for o in g.objects(node, predicate)]
+
+
+# --- 1. the Région's seat is not the region's chef-lieu ------------------------------------
+
+
+def test_the_region_bourgogne_franche_comte_sits_in_besancon_and_dijon_is_the_chef_lieu(g):
+    region = ID["region-bourgogne-franche-comte"]
+    assert g.value(region, URIRef(ORG + "hasPrimarySite")) == ID["lieu/besancon"]
+    territory = g.value(region, URIRef(DCT + "spatial"))
+    assert g.value(territory, JC.administrativeCentre) == ID["lieu/dijon"]
+    # Dijon is nobody's seat: it is the chef-lieu of a territory, not where a body sits.
+    assert not list(g.subjects(URIRef(ORG + "hasPrimarySite"), ID["lieu/dijon"]))
+
+
+# --- 2. approved in Aosta is not signed in Aosta -------------------------------------------
+
+
+def test_the_2004_aosta_accord_was_approved_in_aosta_not_signed_there(g):
+    accord = ID["accord/accord-vallee-aoste-jura-2004"]
+    assert g.value(accord, JC.placeOfSignature) is None
+    assert g.value(accord, JC.placeOfApproval) == ID["lieu/aoste"]
+    assert "approuvé" in str(g.value(accord, URIRef(DCT + "description")))
+
+
+def test_every_place_of_signature_comes_with_a_description_that_says_signed(g):
+    for accord, _place in g.subject_objects(JC.placeOfSignature):
+        description = str(g.value(accord, URIRef(DCT + "description")) or "").lower()
+        assert "sign" in description, f"{accord}: a place of signature no text speaks of"
+
+
+# --- 5. "a été actif": the Cameroon relation is past ---------------------------------------
+
+
+def test_the_cameroon_relation_has_ended_at_a_date_no_source_gives(g):
+    source = SOURCE.read_text(encoding="utf-8")
+    assert "Pendant 25 ans, le canton du Jura a été actif au Cameroun" in source
+    relation = ID["cooperation/cameroun"]
+    assert g.value(relation, JC.ended) == Literal(True)
+    assert g.value(relation, URIRef(SCHEMA + "endDate")) is None
+    assert g.value(relation, URIRef(SCHEMA + "startDate")) is None
+
+
+# --- 6. the right notice, the right kind of document ---------------------------------------
+
+
+def test_the_1985_founding_cites_the_notice_of_the_communaute_de_travail(g):
+    notice_6584 = ID["source/diju"]
+    notice_3760 = ID["source/diju-3760"]
+    assert str(g.value(notice_3760, URIRef(FOAF + "page"))).endswith("/notices/detail/3760")
+    for fact in (
+        ID["evenement/fondation-communaute-travail-jura"],
+        ID["accord/convention-communaute-travail-jura-1985"],
+    ):
+        sources = set(g.objects(fact, URIRef(DCT + "source")))
+        assert notice_3760 in sources and notice_6584 not in sources, fact
+
+
+def test_notice_6584_is_cited_only_for_what_happened_from_2001(g):
+    # The notice of the Conférence TransJurassienne starts in 2001: a dated fact before that
+    # cannot come from it (the body itself, dated 1985, is described by several notices).
+    for fact in g.subjects(URIRef(DCT + "source"), ID["source/diju"]):
+        date = g.value(fact, URIRef(DCT + "date"))
+        if date is not None:
+            assert year_of(date) >= 2001, fact
+
+
+def test_the_rfj_article_of_2008_is_not_called_a_press_release(g):
+    for fact in g.subjects(URIRef(DCT + "source"), ID["source/rfj-2008"]):
+        for text in texts(g, fact, URIRef(DCT + "description")):
+            assert not re.search(r"communiqu", text, re.IGNORECASE), (fact, text)
