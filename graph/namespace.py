@@ -31,6 +31,7 @@ class JC(DefinedNamespace):
     Policy: URIRef  # public policy
     ProgrammePeriod: URIRef  # programming period
     Renaming: URIRef  # renaming
+    RetainedValue: URIRef  # retained value
     SavingsProgramme: URIRef  # savings programme
     SourceExcerpt: URIRef  # source excerpt
     Territory: URIRef  # territory
@@ -65,7 +66,10 @@ class JC(DefinedNamespace):
     party: URIRef  # party
     placeOfApproval: URIRef  # place of approval
     placeOfSignature: URIRef  # place of signature
+    retainedValue: URIRef  # retained value
+    retentionReason: URIRef  # reason for retaining
     sirenNumber: URIRef  # SIREN number
+    statesBoth: URIRef  # also states the other value
     task: URIRef  # task
     theme: URIRef  # field of action
 

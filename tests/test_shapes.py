@@ -62,3 +62,16 @@ def test_each_violation_names_file_resource_rule_and_message(tmp_path, case):
 def test_there_are_enough_invalid_cases():
     # One per family of rule: relations, labels, dates, identifiers, references, places.
     assert len(CASES) >= 15
+
+
+def test_a_source_that_states_both_values_may_be_cited_for_both(tmp_path):
+    # The fixture of the rule, with the source marked as giving both years: it conforms.
+    case = (SHAPES / "invalid" / "one-source-for-two-values.ttl").read_text(encoding="utf-8")
+    case = case.replace(
+        'rdf:value "1995"^^xsd:gYear ; dct:source src:doc .',
+        'rdf:value "1995"^^xsd:gYear ; dct:source src:doc ; jc:statesBoth src:doc .',
+    )
+    assert "jc:statesBoth" in case
+    shutil.copy(SHAPES / "valid.ttl", tmp_path)
+    (tmp_path / "case.ttl").write_text(case, encoding="utf-8")
+    assert report_of(tmp_path) == []
