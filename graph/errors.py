@@ -6,7 +6,7 @@ them into ``Error: ...`` on stderr and exits with the error's ``exit_code``:
 ====  ===========================================================
 0     success (the graph conforms)
 1     the graph does not conform to the shapes or checks
-2     the data could not be loaded (missing, syntax, duplicates)
+2     the data could not be loaded (missing, unreadable, syntax, duplicates)
 3     an output could not be written
 ====  ===========================================================
 """
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CoopGraphError",
     "DataNotFoundError",
+    "DataFileError",
     "DataSyntaxError",
     "DuplicateStatementError",
     "ValidationError",
@@ -56,6 +57,18 @@ class DataNotFoundError(CoopGraphError):
 
     exit_code = 2
     default_hint = "Pass --data DIR with a folder that holds the .ttl files."
+
+
+class DataFileError(DataNotFoundError):
+    """A Turtle file is there but cannot be read as text: not a regular file, too large,
+    or not readable. A kind of ``DataNotFoundError``: no Turtle text was found at ``path``.
+    """
+
+    default_hint = "Make the file a readable, regular Turtle file, or move it out of the folder."
+
+    def __init__(self, path: Path, message: str, hint: str | None = None) -> None:
+        self.path = Path(path)
+        super().__init__(message, hint)
 
 
 class DataSyntaxError(CoopGraphError):

@@ -1,7 +1,8 @@
 """Load the ontology and the data into one graph, file by file, with precise errors.
 
-Every file is parsed on its own so that an error names the file, the line and the column,
-and so that each data file can become its own named graph (TriG, N-Quads). After parsing:
+Every file is read by ``graph.sources`` (the text Oxigraph's path in ``graph.query`` parses
+too) and parsed on its own, so that an error names the file, the line and the column, and
+so that each data file can become its own named graph (TriG, N-Quads). After parsing:
 the same triple stated in two data files is an error, and the direct edges of the qualified
 relations are derived (``graph.infer``). Nothing here touches the network: ``owl:imports``
 is not followed.
@@ -28,6 +29,7 @@ from graph import paths
 from graph.errors import DataNotFoundError, DataSyntaxError, DuplicateStatementError
 from graph.infer import infer
 from graph.namespace import PREFIXES
+from graph.sources import data_files, oxigraph_errors, position, read_turtle
 
 __all__ = [
     "GRAPH_BASE",
@@ -44,7 +46,6 @@ __all__ = [
 GRAPH_BASE = "https://w3id.org/jura-coop/graph/"
 ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
 INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
-_RESERVED_STEMS = {"ontology", "inferred"}
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: graphs are big
@@ -101,19 +102,18 @@ def new_graph(namespaces: Iterable[tuple[str, object]] = ()) -> Graph:
 
 def load(data_dir: Path | None = None) -> Loaded:
     """Parse the shipped ontology and the data in ``data_dir`` (default: the shipped data)."""
-    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
-    data_files = _data_files(data_dir)
+    files = data_files(data_dir)
     ontology_files = paths.ontology_files()
     if not ontology_files:
         raise DataNotFoundError(
             f"no ontology file in {paths.ontology_dir()}",
             hint="Reinstall the package: the ontology travels with it.",
         )
-    file_graphs = {path: parse_turtle(path) for path in [*ontology_files, *data_files]}
-    _check_duplicates({p: file_graphs[p] for p in data_files})
+    file_graphs = {path: parse_turtle(path) for path in [*ontology_files, *files]}
+    _check_duplicates({p: file_graphs[p] for p in files})
 
     merged = new_graph()
-    for path in [*ontology_files, *data_files]:
+    for path in [*ontology_files, *files]:
         _bind_free(merged, sorted(file_graphs[path].namespaces()))
         for triple in file_graphs[path]:
             merged.add(triple)
@@ -122,22 +122,7 @@ def load(data_dir: Path | None = None) -> Loaded:
         inferred.add(triple)
         merged.add(triple)
     _bind_generated(merged)
-    return Loaded(merged, data_files, ontology_files, file_graphs, inferred)
-
-
-def _data_files(data_dir: Path) -> list[Path]:
-    if not data_dir.is_dir():
-        raise DataNotFoundError(f"data folder {data_dir} does not exist")
-    files = sorted(data_dir.glob("*.ttl"))
-    if not files:
-        raise DataNotFoundError(f"no .ttl file in data folder {data_dir}")
-    for path in files:
-        if path.stem in _RESERVED_STEMS:
-            raise DataNotFoundError(
-                f"{path}: the file name {path.name!r} is reserved for a named graph",
-                hint=f"Rename the file; {sorted(_RESERVED_STEMS)} are taken.",
-            )
-    return files
+    return Loaded(merged, files, ontology_files, file_graphs, inferred)
 
 
 def _bind_free(graph: Graph, namespaces: Iterable[tuple[str, object]]) -> None:
@@ -184,12 +169,11 @@ def _check_duplicates(data_graphs: dict[Path, Graph]) -> None:
 
 
 def parse_turtle(path: Path) -> Graph:
-    """Parse one Turtle file strictly; any problem is a ``DataSyntaxError`` with its position."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DataNotFoundError(f"cannot read {path}: {error.strerror}") from None
-    text = _decode(path, raw)
+    """Parse one Turtle file strictly; any problem is a ``DataSyntaxError`` with its position.
+
+    The text is ``graph.sources.read_turtle``'s, as on Oxigraph's path (``graph.query``).
+    """
+    text = read_turtle(path)
     graph = Graph(bind_namespaces="none")
     try:
         with _quiet_rdflib():
@@ -198,7 +182,7 @@ def parse_turtle(path: Path) -> Graph:
         raise _from_bad_syntax(path, text, error) from None
     except RecursionError:
         depth, offset = _deepest_nesting(text)
-        line, column = _position(text, offset)
+        line, column = position(text, offset)
         raise DataSyntaxError(
             path,
             line,
@@ -211,22 +195,6 @@ def parse_turtle(path: Path) -> Graph:
     _check_strict(path, text)
     _check_literals(path, text, graph)
     return _plain_strings(graph)
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        raise DataSyntaxError(
-            path,
-            before.count(b"\n") + 1,
-            column,
-            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-            hint="Save the file as UTF-8 (Turtle files are always UTF-8).",
-        ) from None
 
 
 @contextmanager
@@ -260,18 +228,12 @@ def _from_bad_syntax(path: Path, text: str, error: BadSyntax) -> DataSyntaxError
     if offset == -1:  # the parser ran out of text
         offset = len(text)
     if isinstance(offset, int) and 0 <= offset <= len(text):
-        line, column = _position(text, offset)
+        line, column = position(text, offset)
     else:
         line, column = error.lines + 1, None
     why = str(getattr(error, "_why", "") or "syntax error")
     hint = next((h for key, h in _HINTS.items() if key in why), None)
     return DataSyntaxError(path, line, column, why, hint)
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of ``offset`` in ``text``."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _deepest_nesting(text: str) -> tuple[int, int]:
@@ -309,9 +271,6 @@ def _deepest_nesting(text: str) -> tuple[int, int]:
     return deepest, deepest_at
 
 
-_OXIGRAPH_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
-
-
 def _check_strict(path: Path, text: str) -> None:
     """Parse again with Oxigraph, which rejects what rdflib lets through.
 
@@ -319,15 +278,17 @@ def _check_strict(path: Path, text: str) -> None:
     against the file's own path, so the same data would give other IRIs on another
     machine. Oxigraph checks IRIs against RFC 3987 and reports line and column.
     """
-    try:
-        for _ in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE):
-            pass
-    except SyntaxError as error:
-        message = _OXIGRAPH_PREFIX.sub("", str(error.msg))
-        hint = None
-        if "IRI" in message:
-            hint = "Write full IRIs (<https://...>) without spaces, or use a declared prefix."
-        raise DataSyntaxError(path, error.lineno, error.offset, message, hint) from None
+    data = text.encode("utf-8")
+    turtle = pyoxigraph.RdfFormat.TURTLE
+    with oxigraph_errors(path, text):
+        try:
+            for _ in pyoxigraph.parse(data, format=turtle):
+                pass
+        except MemoryError:
+            # The streaming parser holds at most 16 MiB of one term; the store's loader,
+            # which graph.query uses, reads the text from memory without that limit.
+            # Ask it, so that what this check accepts is what queries load.
+            pyoxigraph.Store().bulk_load(input=data, format=turtle)
 
 
 def _check_literals(path: Path, text: str, graph: Graph) -> None:
@@ -343,7 +304,7 @@ def _check_literals(path: Path, text: str, graph: Graph) -> None:
     datatype = literal.datatype.n3(new_graph().namespace_manager)
     # Literals carry no position; the first spelling of the value is the best guess.
     match = re.search(r"[\"']" + re.escape(str(literal)) + r"[\"']", text)
-    line, column = _position(text, match.start()) if match else (None, None)
+    line, column = position(text, match.start()) if match else (None, None)
     raise DataSyntaxError(
         path,
         line,

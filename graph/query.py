@@ -48,11 +48,12 @@ from graph.catalogue import (
     list_queries,
     parse_header,
 )
-from graph.errors import CoopGraphError, DataNotFoundError, DataSyntaxError, display_path
+from graph.errors import CoopGraphError, DataFileError, display_path
 from graph.infer import RULES
 from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.namespace import CONCEPT, ID, INSTANCE_PATHS, PREFIXES
 from graph.safety import QueryInfo, QueryRefusedError, QuerySyntaxError, check_query
+from graph.sources import data_files, oxigraph_errors, read_turtle
 
 __all__ = [
     "ENGINES",
@@ -863,13 +864,7 @@ def _to_rdflib(term: Term):
 
 def _source_files(data_dir: Path | None) -> tuple[list[Path], list[Path]]:
     """(ontology files, data files), the same ones ``graph.load.load`` reads."""
-    folder = Path(data_dir) if data_dir is not None else paths.data_dir()
-    if not folder.is_dir():
-        raise DataNotFoundError(f"data folder {display_path(folder)} does not exist")
-    data = sorted(folder.glob("*.ttl"))
-    if not data:
-        raise DataNotFoundError(f"no .ttl file in data folder {display_path(folder)}")
-    return paths.ontology_files(), data
+    return paths.ontology_files(), data_files(data_dir)
 
 
 @dataclass
@@ -888,7 +883,12 @@ _CACHE_LOCK = threading.Lock()
 def _stamp(paths_: Iterable[Path | str]) -> tuple[tuple[str, int, int], ...]:
     stamp = []
     for path in paths_:
-        status = os.stat(path)
+        try:
+            status = os.stat(path)
+        except OSError as error:  # e.g. a link to a file that is gone
+            raise DataFileError(
+                path, f"cannot read {display_path(path)}: {error.strerror}"
+            ) from None
         stamp.append((str(path), status.st_mtime_ns, status.st_size))
     return tuple(stamp)
 
@@ -951,13 +951,11 @@ class _OxigraphData:
 
 
 def _bulk_load(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
-    try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
-    except SyntaxError as error:
-        message = re.sub(r"^Parser error (?:at|between) [^:]*: ", "", str(error.msg))
-        raise DataSyntaxError(path, error.lineno, error.offset, message) from None
-    except OSError as error:
-        raise DataNotFoundError(f"cannot read {display_path(path)}: {error}") from None
+    # The text rdflib's path parses too (graph.sources), not the file: the same checks
+    # (no FIFO, no device, a size limit, UTF-8) and the byte-order mark dropped.
+    text = read_turtle(path)
+    with oxigraph_errors(path, text):
+        store.bulk_load(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=graph)
 
 
 def infer_in_store(store: ox.Store) -> list[ox.Triple]:

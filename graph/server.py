@@ -46,7 +46,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from graph import paths
 from graph.errors import CoopGraphError
 from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.namespace import ID
@@ -62,6 +61,7 @@ from graph.server_tasks import (
     SparqlTask,
     negotiate,
 )
+from graph.sources import data_files
 from graph.workers import (
     PoolBusyError,
     PoolClosedError,
@@ -487,8 +487,7 @@ def _read_only() -> _BadRequest:
 
 def _graph_names(data_dir: Path | None) -> set[str]:
     """The named graphs of the loaded data (as ``graph.load.Loaded.named_graphs`` names them)."""
-    folder = Path(data_dir) if data_dir is not None else paths.data_dir()
-    graphs = {str(graph_iri(p)) for p in sorted(folder.glob("*.ttl"))}
+    graphs = {str(graph_iri(p)) for p in data_files(data_dir)}
     return graphs | {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)}
 
 
