@@ -9,7 +9,7 @@ import click
 from graph.cli import data_option
 from graph.errors import ValidationError
 from graph.load import load
-from graph.push import CONTENT_TYPES, push
+from graph.push import CONTENT_TYPES, push, target_url
 from graph.validate import validate
 
 
@@ -48,7 +48,11 @@ from graph.validate import validate
     help="Syntax sent to the store.",
 )
 @click.option(
-    "--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the store."
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the whole exchange with the store, sending the graph included.",
 )
 @data_option
 def push_command(
@@ -66,7 +70,7 @@ def push_command(
     data and derived edges. Pushing again replaces the graph, it never adds a copy. A URL
     that already names its graph (graph=, graph-uri=, default) is used as given. Nothing is
     sent if the graph does not conform. Exit status: 0 pushed, 1 not valid, 2 data not
-    loaded, 4 the store refused or could not be reached.
+    loaded or the URL not valid, 4 the store refused or could not be reached in time.
 
     \b
     Example:
@@ -75,6 +79,7 @@ def push_command(
             --graph https://w3id.org/jura-coop/graph/ --user dba
         coopgraph query --endpoint http://127.0.0.1:8890/sparql
     """
+    target_url(store_url, graph_iri)  # a bad URL fails now, not after validating the data
     if user is not None and password is None:
         password = click.prompt(f"Password for {user}", hide_input=True, err=True)
     loaded = load(data_dir)

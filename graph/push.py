@@ -13,23 +13,20 @@ Virtuoso: the endpoint is ``http://host:8890/sparql-graph-crud-auth`` with Diges
 authentication (user ``dba`` or one with the ``SPARQL_UPDATE`` role). It accepts ``graph=``
 as well as its own ``graph-uri=``; it has no default graph there, so give ``--graph``.
 
-Only the standard library: one PUT with Basic or Digest authentication is what urllib
-does (``HTTPBasicAuthHandler``, ``HTTPDigestAuthHandler``), and a client library such as
-requests would add four packages for it.
+The PUT goes through ``graph.outbound`` (urllib's Basic and Digest handlers, with one
+deadline over the whole exchange); a client library such as requests would add four
+packages and still bound each read, not the whole.
 """
 
 from __future__ import annotations
 
 import html
-import ipaddress
 import re
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import ClassVar
 
+from graph import outbound
 from graph.errors import CoopGraphError
 from graph.export import serialize
 from graph.load import Loaded
@@ -41,6 +38,7 @@ __all__ = [
     "StoreError",
     "StoreRequestError",
     "StoreUnreachableError",
+    "StoreUsageError",
     "push",
 ]
 
@@ -54,6 +52,9 @@ CONTENT_TYPES: dict[str, str] = {
 _GRAPH_PARAMETERS = ("graph", "graph-uri", "default")
 #: How much of a server's error message is repeated.
 _MESSAGE_LIMIT = 500
+#: The largest answer to a PUT that is read: a store says "created" in a few bytes.
+_ANSWER_LIMIT = 1024 * 1024
+_URL_HINT = "Give the Graph Store endpoint, e.g. http://127.0.0.1:3030/ds/data."
 
 
 class StoreError(CoopGraphError):
@@ -61,6 +62,13 @@ class StoreError(CoopGraphError):
 
     exit_code: ClassVar[int] = 4
     default_hint = "Check the store URL: it is the Graph Store endpoint, not the query endpoint."
+
+
+class StoreUsageError(StoreError):
+    """The store URL or the timeout cannot be used: a usage error, exit code 2."""
+
+    exit_code: ClassVar[int] = 2
+    default_hint = _URL_HINT
 
 
 class StoreUnreachableError(StoreError):
@@ -101,12 +109,10 @@ class PushResult:
 
 def target_url(store_url: str, graph_iri: str | None = None) -> str:
     """``store_url`` with the graph parameter that ``push`` would add (see the module doc)."""
-    parts = urllib.parse.urlsplit(store_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise StoreError(
-            f"{store_url!r} is not an http(s) URL",
-            hint="Give the Graph Store endpoint, e.g. http://127.0.0.1:3030/ds/data.",
-        )
+    try:
+        parts = outbound.check_url(store_url)
+    except outbound.InvalidURLError as error:
+        raise StoreUsageError(str(error)) from None
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     named = [(key, value) for key, value in query if key in _GRAPH_PARAMETERS]
     if named:
@@ -148,64 +154,47 @@ def push(
         )
     if (user is None) != (password is None):
         raise StoreAuthError("give both a user and a password, or neither")
+    if not timeout > 0:  # NaN too
+        raise StoreUsageError(
+            f"the timeout must be a positive number of seconds, not {timeout}",
+            hint="Give --timeout SECONDS, e.g. --timeout 60.",
+        )
     url = target_url(store_url, graph_iri)
     if graph_iri is None:  # the URL may name the graph itself (graph-uri=...)
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
         graph_iri = next((query[k][0] for k in ("graph", "graph-uri") if k in query), None)
     body = serialize(loaded, fmt)
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="PUT",
-        headers={"Content-Type": CONTENT_TYPES[fmt], "Accept": "*/*"},
-    )
+    where = outbound.display_url(url)
     try:
-        with _opener(url, user, password).open(request, timeout=timeout) as response:
-            status = response.status
-            response.read()
-    except urllib.error.HTTPError as error:
-        raise _from_http_error(url, error, user) from None
-    except urllib.error.URLError as error:
-        raise _unreachable(url, error.reason, timeout) from None
-    except (TimeoutError, ConnectionError) as error:
-        raise _unreachable(url, error, timeout) from None
-    except ValueError as error:  # urllib's Digest handler on a malformed challenge
-        raise StoreError(f"{_display(url)}: {error}") from None
-    return PushResult(url, graph_iri, len(loaded.graph), len(body), status)
+        answer = outbound.exchange(
+            "PUT",
+            url,
+            deadline=outbound.Deadline(timeout),
+            body=body,
+            headers={"Content-Type": CONTENT_TYPES[fmt], "Accept": "*/*"},
+            credentials=(user, password) if user is not None and password is not None else None,
+            limit=_ANSWER_LIMIT,
+        )
+    except outbound.CannotConnectError as error:
+        raise StoreUnreachableError(f"cannot reach the store at {where}: {error.reason}") from None
+    except outbound.DeadlineError as error:
+        raise StoreUnreachableError(
+            f"the store at {where} gave {error.reason}",
+            hint="Is the store running and the host right? A large graph may need a longer "
+            "--timeout; the graph may or may not have been replaced.",
+        ) from None
+    except outbound.OutboundError as error:
+        raise StoreError(
+            f"the store at {where} sent a broken answer: {error.reason}",
+            hint="The graph may or may not have been replaced: push again once the store "
+            "answers properly.",
+        ) from None
+    if not 200 <= answer.status < 300:
+        raise _from_answer(where, answer, user)
+    return PushResult(url, graph_iri, len(loaded.graph), len(body), answer.status)
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirected PUT would lose its body or its credentials: report it instead."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
-    if user is not None and password is not None:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, user, password)
-        # Both: each answers only the challenge of its own scheme.
-        handlers += [
-            urllib.request.HTTPDigestAuthHandler(passwords),
-            urllib.request.HTTPBasicAuthHandler(passwords),
-        ]
-    if _is_loopback(url):
-        # A store on this machine is never reached through a proxy of the environment.
-        handlers.append(urllib.request.ProxyHandler({}))
-    return urllib.request.build_opener(*handlers)
-
-
-def _is_loopback(url: str) -> bool:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_iri(iri: str) -> None:
@@ -217,38 +206,10 @@ def _check_iri(iri: str) -> None:
         )
 
 
-def _display(url: str) -> str:
-    """The URL without any user:password@ part, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urllib.parse.urlunsplit(parts._replace(netloc=host))
-
-
-def _unreachable(url: str, reason: object, timeout: float) -> StoreUnreachableError:
-    if isinstance(reason, ConnectionRefusedError):
-        why = "connection refused"
-    elif isinstance(reason, TimeoutError):  # socket.timeout is an alias of it
-        why = f"no answer within {timeout:g} s"
-    elif isinstance(reason, socket.gaierror):
-        why = f"unknown host ({reason.strerror})"
-    else:
-        why = str(getattr(reason, "strerror", None) or reason)
-    return StoreUnreachableError(f"cannot reach the store at {_display(url)}: {why}")
-
-
-def _from_http_error(url: str, error: urllib.error.HTTPError, user: str | None) -> StoreError:
-    status = error.code
-    try:
-        content_type = error.headers.get_content_type() if error.headers else ""
-        message = _server_message(error.read(), content_type)
-    except OSError:
-        message = ""
-    finally:
-        error.close()
+def _from_answer(where: str, answer: outbound.Answer, user: str | None) -> StoreError:
+    status = answer.status
+    message = _server_message(answer.body, answer.content_type)
     said = f": {message}" if message else ""
-    where = _display(url)
     if status == 401:
         if user is None:
             return StoreAuthError(f"the store at {where} asks for a user and a password (401)")
@@ -259,12 +220,12 @@ def _from_http_error(url: str, error: urllib.error.HTTPError, user: str | None) 
     if "default" in message and "graph" in message:
         hint = "This store has no default graph here: pass --graph IRI."
     elif 300 <= status < 400:
-        location = error.headers.get("Location", "")
+        location = answer.headers.get("Location", "")
         hint = f"The store redirects to {location}: push to that URL." if location else None
     elif status in (404, 405, 501):
         hint = "Is this the Graph Store endpoint (e.g. /ds/data, /sparql-graph-crud-auth)?"
     return StoreRequestError(
-        f"the store at {where} answered {status} {error.reason}{said}", status, message, hint
+        f"the store at {where} answered {status} {answer.reason}{said}", status, message, hint
     )
 
 
