@@ -25,9 +25,7 @@ import multiprocessing
 import os
 import re
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +36,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import paths, sparql_text
+from graph import outbound, paths, sparql_text
 from graph.catalogue import (
     CatalogueEntry,
     Header,
@@ -691,49 +689,61 @@ class _Endpoint(_Runner):
     _RDF = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
 
     def __init__(self, url: str, timeout: float | None) -> None:
-        parsed = urllib.parse.urlsplit(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        try:
+            outbound.check_url(url)
+        except outbound.InvalidURLError as error:
             raise ParameterError(
-                f"{url!r} is not an http(s) URL", hint="Give the endpoint as http://host/sparql."
-            )
+                str(error),
+                hint="Give the endpoint as http://host/sparql, e.g. http://127.0.0.1:7878/query.",
+            ) from None
+        if timeout is not None and not timeout > 0:  # NaN too
+            raise ParameterError("the timeout must be a positive number of seconds")
         self.url = url
         self.timeout = timeout
+        # One deadline for the whole query: an entity lookup and the query share it.
+        self.deadline = outbound.Deadline(timeout)
         self.entities = {}
-        loopback = parsed.hostname in ("localhost", "127.0.0.1", "::1")
-        # A proxy from the environment must not see queries to our own machine.
-        handlers = [urllib.request.ProxyHandler({})] if loopback else []
-        self.opener = urllib.request.build_opener(*handlers)
 
     def _post(self, text: str, accept: str) -> tuple[bytes, str]:
         # A form (query=...), not the query as the body: the SPARQL 1.1 Protocol allows
         # both, every store reads a form, and Virtuoso 7.2 never answers the other
         # (openlink/virtuoso-opensource#842).
-        request = urllib.request.Request(
-            self.url,
-            data=urllib.parse.urlencode({"query": _with_prefixes(text)}).encode("ascii"),
-            method="POST",
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": accept,
-                "User-Agent": "coopgraph",
-            },
-        )
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return response.read(), response.headers.get_content_type()
-        except urllib.error.HTTPError as error:
-            body = error.read()[:500].decode("utf-8", "replace").strip()
-            kind = EndpointRejectedError if error.code == 400 else EndpointError
-            raise kind(
-                f"the endpoint {self.url} answered {error.code} {error.reason}: {body}"
+            answer = outbound.exchange(
+                "POST",
+                self.url,
+                deadline=self.deadline,
+                body=urllib.parse.urlencode({"query": _with_prefixes(text)}).encode("ascii"),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": accept,
+                    "User-Agent": "coopgraph",
+                },
+            )
+        except outbound.DeadlineError as error:
+            if not self.deadline.bounded:  # no --timeout: the system's own connect timeout
+                raise EndpointError(
+                    f"cannot reach the endpoint {self.url}: {error.reason}"
+                ) from None
+            raise QueryTimeoutError(
+                f"query stopped after {self.timeout:g} s: the endpoint {self.url} had not "
+                "answered in full"
             ) from None
-        except TimeoutError:
-            raise QueryTimeoutError(f"query stopped after {self.timeout:g} s") from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
-                raise QueryTimeoutError(f"query stopped after {self.timeout:g} s") from None
-            raise EndpointError(f"cannot reach the endpoint {self.url}: {reason}") from None
+        except outbound.CannotConnectError as error:
+            raise EndpointError(f"cannot reach the endpoint {self.url}: {error.reason}") from None
+        except outbound.OutboundError as error:
+            raise EndpointError(
+                f"the endpoint {self.url} sent a broken answer: {error.reason}"
+            ) from None
+        if not 200 <= answer.status < 300:
+            body = answer.body[:500].decode("utf-8", "replace").strip()
+            kind = EndpointRejectedError if answer.status == 400 else EndpointError
+            location = answer.headers.get("Location") if 300 <= answer.status < 400 else None
+            raise kind(
+                f"the endpoint {self.url} answered {answer.status} {answer.reason}: {body}",
+                hint=f"It redirects to {location}: use that URL." if location else None,
+            )
+        return answer.body, answer.content_type
 
     def _results(self, text: str):
         body, media_type = self._post(text, self._RESULTS)
