@@ -27,13 +27,16 @@ import json
 import math
 import re
 import sys
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import ORG
 
 from graph.errors import ExportError, display_path
+from graph.namespace import JC, SCHEMA
 from graph.network import (
     KIND_BY_KEY,
     KINDS,
@@ -52,9 +55,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_NODES",
     "LANGUAGES",
+    "RELATION_GROUPS",
+    "OpeningView",
     "TooManyNodesError",
+    "initially_shown",
     "json_for_script",
+    "opening_view",
     "page_data",
+    "relation_group",
     "render_html",
     "render_loaded",
     "view_network",
@@ -77,24 +85,69 @@ _AXES: tuple[tuple[str, str], ...] = (
 )
 _NO_AXIS_COLOR = "#9d9d9d"
 
+#: The groups of relations, in legend order, with their colour and whether the page draws
+#: them when it opens: the cooperation (on an axis, or a qualified relation, or a plain
+#: ``cooperatesWith``), memberships and the bodies within bodies, funding; the parties to
+#: an agreement and the structure (part of, territory, texts, events, themes) appear for
+#: the selected entity, or when their box is ticked.
+RELATION_GROUPS: tuple[tuple[str, str, bool], ...] = (
+    ("cooperation", _NO_AXIS_COLOR, True),
+    ("membership", "#7b5ea7", True),
+    ("funding", "#b07d00", True),
+    ("agreement", "#8c564b", False),
+    ("structure", "#b4b4b4", False),
+)
+_GROUP_OF_PREDICATE: dict[str, str] = {
+    str(JC.cooperatesWith): "cooperation",
+    str(ORG.memberOf): "membership",
+    str(ORG.hasMember): "membership",
+    str(ORG.subOrganizationOf): "membership",
+    str(ORG.hasSubOrganization): "membership",
+    str(ORG.unitOf): "membership",
+    str(ORG.hasUnit): "membership",
+    str(ORG.postIn): "membership",
+    str(JC.canFund): "funding",
+    str(JC.funder): "funding",
+    str(SCHEMA.funder): "funding",
+    str(JC.managingAuthority): "funding",
+    str(JC.party): "agreement",
+}
+
+#: Font sizes and label widths (canvas px) of the centre, of the entities the opening view
+#: names (partners on an axis, multilateral bodies) and of the others. The page draws no
+#: label smaller than ``LABEL_MIN_PX`` on screen: the minor ones appear as one zooms in.
+FONT = {"centre": 20, "major": 15, "minor": 12}
+LABEL_WIDTH = {"centre": 210, "major": 160, "minor": 120}
+LABEL_MIN_PX = 11
+
 #: The page's own words, per language.
 UI: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Coopération extérieure de la République et Canton du Jura",
         "search": "Rechercher une entité…",
         "language": "Langue",
-        "fit": "Tout voir",
+        "reset": "Vue de départ",
+        "relations_legend": "Relations",
+        "group_membership": "Adhésions, organes d'un organisme",
+        "group_funding": "Financement",
+        "group_agreement": "Parties aux accords",
+        "group_structure": "Structure (fait partie de, territoire, textes, événements)",
+        "no_axis": "Coopération sans axe",
+        "listed": "Hors du dessin",
+        "listed_hint": "Ces entités n'ont aucune relation dessinée avec les filtres "
+        "actuels. Cliquez-en une pour la voir avec toutes ses relations.",
+        "listed_count": "{listed} autres sont listées à droite.",
+        "fallback_note": "Pas de nom dans cette langue : nom dans la langue indiquée.",
         "physics_on": "Animer",
         "physics_off": "Figer",
         "kinds": "Types d'entités",
-        "axes": "Axes de coopération",
-        "no_axis": "Autres relations (sans axe)",
         "legend_note": "Les sources et les extraits cités s'affichent dans le panneau de "
-        "détails, pas comme nœuds. Les territoires et les événements sont masqués au "
-        "départ : cochez-les pour les voir. La taille d'un nœud suit son nombre de relations.",
+        "détails, pas comme nœuds. Territoires et événements sont masqués au départ : "
+        "cochez-les pour les voir. La taille d'un nœud suit son nombre de relations ; les "
+        "noms des entités secondaires apparaissent quand on zoome.",
         "geo_note": "Carte : les lieux lointains (hors de l'arc jurassien élargi) sont "
         "posés en bordure, dans leur direction, sans respecter la distance.",
-        "shown": "{nodes} entités sur {total_nodes}, {edges} relations sur {total_edges}",
+        "shown": "Dessin : {nodes} entités sur {total_nodes}, {edges} relations sur {total_edges}.",
         "matches": "Résultats",
         "no_match": "Aucune entité ne correspond.",
         "details": "Détails",
@@ -150,21 +203,32 @@ UI: dict[str, dict[str, str]] = {
         "hidden_kind": "(type masqué)",
     },
     "de": {
-        "title": "Aussenbeziehungen der Republik und Kanton Jura",
+        "title": "Aussenbeziehungen der Republik und des Kantons Jura",
         "search": "Entität suchen…",
         "language": "Sprache",
-        "fit": "Alles zeigen",
+        "reset": "Ausgangsansicht",
+        "relations_legend": "Beziehungen",
+        "group_membership": "Mitgliedschaften, Organe eines Gremiums",
+        "group_funding": "Finanzierung",
+        "group_agreement": "Vertragsparteien",
+        "group_structure": "Struktur (Teil von, Gebiet, Texte, Ereignisse)",
+        "no_axis": "Zusammenarbeit ohne Achse",
+        "listed": "Nicht im Netz gezeichnet",
+        "listed_hint": "Diese Entitäten haben mit den aktuellen Filtern keine gezeichnete "
+        "Beziehung. Klicken Sie auf eine, um sie mit all ihren Beziehungen zu sehen.",
+        "listed_count": "{listed} weitere sind rechts aufgelistet.",
+        "fallback_note": "Kein Name in dieser Sprache: Name in der angegebenen Sprache.",
         "physics_on": "Bewegen",
         "physics_off": "Anhalten",
         "kinds": "Arten von Entitäten",
-        "axes": "Achsen der Zusammenarbeit",
-        "no_axis": "Andere Beziehungen (ohne Achse)",
         "legend_note": "Quellen und zitierte Auszüge erscheinen in der Detailansicht, nicht "
         "als Knoten. Gebiete und Ereignisse sind zuerst ausgeblendet: zum Anzeigen "
-        "ankreuzen. Die Grösse eines Knotens folgt der Zahl seiner Beziehungen.",
+        "ankreuzen. Die Grösse eines Knotens folgt der Zahl seiner Beziehungen; die Namen "
+        "weniger wichtiger Entitäten erscheinen beim Vergrössern.",
         "geo_note": "Karte: ferne Orte (ausserhalb des erweiterten Jurabogens) stehen am "
         "Rand, in ihrer Richtung, nicht massstabsgetreu.",
-        "shown": "{nodes} von {total_nodes} Entitäten, {edges} von {total_edges} Beziehungen",
+        "shown": "Gezeichnet: {nodes} von {total_nodes} Entitäten, {edges} von "
+        "{total_edges} Beziehungen.",
         "matches": "Treffer",
         "no_match": "Keine Entität passt.",
         "details": "Details",
@@ -223,18 +287,28 @@ UI: dict[str, dict[str, str]] = {
         "title": "External cooperation of the Republic and Canton of Jura",
         "search": "Search an entity…",
         "language": "Language",
-        "fit": "Show all",
+        "reset": "Starting view",
+        "relations_legend": "Relations",
+        "group_membership": "Memberships, bodies within bodies",
+        "group_funding": "Funding",
+        "group_agreement": "Parties to agreements",
+        "group_structure": "Structure (part of, territory, texts, events)",
+        "no_axis": "Cooperation without an axis",
+        "listed": "Not in the drawing",
+        "listed_hint": "These entities have no relation drawn with the current filters. "
+        "Click one to see it with all its relations.",
+        "listed_count": "{listed} more are listed on the right.",
+        "fallback_note": "No name in this language: the name in the language shown.",
         "physics_on": "Animate",
         "physics_off": "Freeze",
         "kinds": "Kinds of entity",
-        "axes": "Cooperation axes",
-        "no_axis": "Other relations (no axis)",
         "legend_note": "Sources and quoted excerpts are shown in the details panel, not as "
         "nodes. Territories and events are hidden at first: tick them to show them. A "
-        "node's size follows its number of relations.",
+        "node's size follows its number of relations; the names of minor entities appear "
+        "as you zoom in.",
         "geo_note": "Map: far places (outside the wider Jura arc) are drawn on the rim, in "
         "their direction, not to scale.",
-        "shown": "{nodes} of {total_nodes} entities, {edges} of {total_edges} relations",
+        "shown": "Drawn: {nodes} of {total_nodes} entities, {edges} of {total_edges} relations.",
         "matches": "Matches",
         "no_match": "No entity matches.",
         "details": "Details",
@@ -393,7 +467,7 @@ def render_html(
     network = view_network(graph, focus=focus, depth=depth, lang=lang, subgraph=subgraph)
     if network.number_of_nodes() > max_nodes:
         raise TooManyNodesError(network.number_of_nodes(), max_nodes)
-    data = page_data(graph, network, lang=lang, layout=layout)
+    data = page_data(graph, network, lang=lang, layout=layout, every_group=subgraph is not None)
     return _fill_template(data, lang)
 
 
@@ -428,33 +502,70 @@ def write_html(path: Path, html: str) -> Path:
     return path
 
 
-def page_data(graph: Graph, network: nx.MultiDiGraph, *, lang: str, layout: str) -> dict[str, Any]:
+def page_data(
+    graph: Graph,
+    network: nx.MultiDiGraph,
+    *,
+    lang: str,
+    layout: str,
+    every_group: bool = False,
+) -> dict[str, Any]:
     """Everything the page shows, as one JSON-ready dict (see the template's script)."""
+    from graph.layout import Footprint, label_size, longest_word
     from graph.layout import layout as compute_layout
 
-    shown = initially_shown(network)
-    positions, far = compute_layout(network, layout, primary=shown)
-    nodes, edges, options = _vis_items(network, positions, shown)
+    view = opening_view(network, every_group=every_group)
+    captions = {node: _captions(data) for node, data in network.nodes(data=True)}
+    tiers = _tiers(network, view)
+    sizes = {node: _node_size(network.degree(node)) for node in network}
+    footprints = {}
+    wrap = {}
+    for node in network:
+        tier = tiers[node]
+        # Never narrower than the longest word: vis-network would cut it ("Franche-C|omté").
+        wrap[node] = math.ceil(
+            max(LABEL_WIDTH[tier], longest_word(captions[node].values(), FONT[tier]) + 2)
+        )
+        width, height = label_size(captions[node].values(), FONT[tier], wrap[node])
+        footprints[node] = Footprint(sizes[node], width, height, FONT[tier])
+    drawn = [(u, v, network.edges[u, v, k].get("axis", "")) for u, v, k in sorted(view.edges)]
+    positions, far = compute_layout(
+        network,
+        layout,
+        primary=view.shown,
+        drawn=drawn,
+        centre=view.centre,
+        axes=[axis for axis, _ in _AXES],
+        footprints=footprints,
+    )
+    nodes, edges, options = _vis_items(network, positions, view, tiers, sizes, wrap)
     info: dict[str, dict[str, Any]] = {}
     for node, attributes in sorted(network.nodes(data=True)):
         entry = {k: v for k, v in attributes.items() if not k.startswith("label")}
         entry["labels"] = {
             k[len("label_") :]: v for k, v in attributes.items() if k.startswith("label_")
         }
+        entry["caption"] = captions[node]
         if node in far:
             entry["geo_note"] = far[node]
         info[node] = entry
     edge_info = {
-        item["id"]: {"from": u, "to": v, "key": k, **attributes}
-        for item, (u, v, k, attributes) in zip(edges, _sorted_edges(network), strict=True)
+        item["id"]: {"from": u, "to": v, "key": k, "group": relation_group(a), **a}
+        for item, (u, v, k, a) in zip(edges, _sorted_edges(network), strict=True)
     }
     kinds_present = {data["kind"] for _, data in network.nodes(data=True)}
-    axes_present = {data.get("axis", "") for _, _, data in network.edges(data=True)}
+    axes_present = {
+        data.get("axis", "")
+        for _, _, data in network.edges(data=True)
+        if relation_group(data) == "cooperation"
+    }
+    groups_present = {relation_group(data) for _, _, data in network.edges(data=True)}
     axis_colors = dict(_AXES)
     return {
         "lang": lang,
         "layout": layout,
         "focus": network.graph.get("focus"),
+        "centre": view.centre,
         "ui": UI,
         "kinds": [
             {
@@ -473,6 +584,12 @@ def page_data(graph: Graph, network: nx.MultiDiGraph, *, lang: str, layout: str)
             for axis in [a for a, _ in _AXES if a in axes_present]
             + sorted(a for a in axes_present if a not in axis_colors)
         ],
+        "groups": [
+            {"key": key, "color": color, "on": view.groups[key]}
+            for key, color, _ in RELATION_GROUPS
+            if key in groups_present
+        ],
+        "labelMinPx": LABEL_MIN_PX,
         "nodes": nodes,
         "edges": edges,
         "options": options,
@@ -483,17 +600,121 @@ def page_data(graph: Graph, network: nx.MultiDiGraph, *, lang: str, layout: str)
     }
 
 
+def _captions(attributes: dict[str, Any]) -> dict[str, str]:
+    """The label drawn on the canvas in each language of the page: the entity's label in
+    that language, else in another one followed by its language tag (``[fr]``), cut at 60
+    characters (the tooltip and the details panel show the whole name)."""
+    labels = {k[len("label_") :]: v for k, v in attributes.items() if k.startswith("label_")}
+    captions = {}
+    for lang in LANGUAGES:
+        text, tag = str(attributes.get("iri", "")), ""
+        for candidate in (lang, "fr", "en", "de", "it", "none"):
+            if labels.get(candidate):
+                text, tag = labels[candidate], candidate
+                break
+        else:
+            if labels:
+                tag, text = sorted(labels.items())[0]
+        if len(text) > 60:
+            text = text[:57] + "…"
+        captions[lang] = text + (f" [{tag}]" if tag not in (lang, "none") else "")
+    return captions
+
+
+def _tiers(network: nx.MultiDiGraph, view: OpeningView) -> dict[str, str]:
+    """centre, major (named in the opening view: partners on an axis, multilateral bodies)
+    or minor (named once one zooms in)."""
+    if view.centre is None:
+        return dict.fromkeys(network, "major")
+    major = {n for n, d in network.nodes(data=True) if d["kind"] == "multilateral"}
+    for u, v, k in view.edges:
+        if network.edges[u, v, k].get("axis"):
+            major.update((u, v))
+    return {
+        node: "centre" if node == view.centre else "major" if node in major else "minor"
+        for node in network
+    }
+
+
+def _node_size(degree: int) -> float:
+    """The radius of a node: it grows with its number of relations, within bounds."""
+    return round(min(8 + 3 * math.sqrt(degree), 30), 1)
+
+
+def relation_group(data: dict[str, Any]) -> str:
+    """The group of a relation (see ``RELATION_GROUPS``) from its edge attributes."""
+    if data.get("axis") or data.get("relation_type") == str(JC.Cooperation):
+        return "cooperation"
+    return _GROUP_OF_PREDICATE.get(data["predicate"], "structure")
+
+
+@dataclass(frozen=True)
+class OpeningView:
+    """What the page draws when it opens (its filters then apply the same rules)."""
+
+    #: Group of relations -> drawn at first.
+    groups: dict[str, bool]
+    #: The relations drawn, as (source, target, key).
+    edges: frozenset[tuple[str, str, str]]
+    #: The entities drawn: those of a kind shown at first with a relation drawn.
+    shown: frozenset[str]
+    #: The entities of a kind shown at first that no drawn relation reaches, and that are
+    #: linked to nothing or to an entity of a kind shown: listed beside the drawing, not
+    #: scattered under it.
+    listed: tuple[str, ...]
+    #: The entity in the middle: the focus, else the one with the most relations on an axis.
+    centre: str | None
+
+
+def opening_view(network: nx.MultiDiGraph, *, every_group: bool = False) -> OpeningView:
+    """The relations and entities drawn when the page opens.
+
+    A relation is drawn when its group is (``RELATION_GROUPS``; every group with
+    ``every_group``, or when the default groups would draw nothing) and both its ends are of
+    a kind shown at first; an entity is drawn when one of its relations is.
+    """
+    visible = {n for n, d in network.nodes(data=True) if KIND_BY_KEY[d["kind"]].visible}
+    edges = _sorted_edges(network)
+    group_of = [relation_group(data) for _, _, _, data in edges]
+    groups = {key: on or every_group for key, _, on in RELATION_GROUPS}
+
+    def drawn_with(on: dict[str, bool]) -> set[tuple[str, str, str]]:
+        return {
+            (u, v, k)
+            for (u, v, k, _), group in zip(edges, group_of, strict=True)
+            if on[group] and u in visible and v in visible
+        }
+
+    drawn = drawn_with(groups)
+    if not drawn and not every_group:
+        groups = dict.fromkeys(groups, True)
+        drawn = drawn_with(groups)
+    shown = {n for u, v, _ in drawn for n in (u, v)}
+    listed = tuple(sorted(n for n in visible - shown if _listed(network, n, visible)))
+    centre = network.graph.get("focus")
+    if centre is None:
+        on_axis: dict[str, int] = {}
+        for u, v, _, data in edges:
+            if data.get("axis") and u in shown and v in shown:
+                for node in {u, v}:
+                    on_axis[node] = on_axis.get(node, 0) + 1
+        centre = min(on_axis, key=lambda n: (-on_axis[n], n)) if on_axis else None
+    if centre is not None and centre not in shown:
+        shown.add(centre)
+        listed = tuple(n for n in listed if n != centre)
+    return OpeningView(groups, frozenset(drawn), frozenset(shown), listed, centre)
+
+
+def _listed(network: nx.MultiDiGraph, node: str, visible: set[str]) -> bool:
+    """Listed beside the drawing: an entity linked to nothing, or to an entity of a kind
+    shown (the regions merged in 2016, linked only to their merger, stay with the events)."""
+    neighbours = (set(network.predecessors(node)) | set(network.successors(node))) - {node}
+    return not neighbours or bool(neighbours & visible)
+
+
 def initially_shown(network: nx.MultiDiGraph) -> set[str]:
-    """The nodes shown when the page opens: those of a kind shown at first, except the ones
-    whose relations all lead to hidden kinds (the regions merged in 2016 are linked only to
-    their merger event). The page's filters apply the same rule."""
-    visible_kind = {n for n, d in network.nodes(data=True) if KIND_BY_KEY[d["kind"]].visible}
-    shown = set()
-    for node in visible_kind:
-        neighbours = (set(network.predecessors(node)) | set(network.successors(node))) - {node}
-        if not neighbours or neighbours & visible_kind:
-            shown.add(node)
-    return shown
+    """The entities drawn when the page opens (see ``opening_view``)."""
+    return set(opening_view(network).shown)
 
 
 def _sorted_edges(network: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -517,7 +738,12 @@ class _IndexedIds(list):
 
 
 def _vis_items(
-    network: nx.MultiDiGraph, positions: dict[str, tuple[int, int]], shown: set[str]
+    network: nx.MultiDiGraph,
+    positions: dict[str, tuple[int, int]],
+    view: OpeningView,
+    tiers: dict[str, str],
+    sizes: dict[str, float],
+    wrap: dict[str, int],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """vis-network nodes, edges and options, built with pyvis."""
     limit = sys.getrecursionlimit()
@@ -533,30 +759,35 @@ def _vis_items(
     for node, data in sorted(network.nodes(data=True)):
         kind = KIND_BY_KEY[data["kind"]]
         x, y = positions[node]
-        degree = network.degree(node)
+        tier = tiers[node]
         net.add_node(
             node,
             label=str(data.get("label") or node),
             shape=kind.shape,
             color=kind.color,
-            size=round(min(10 + 4 * math.sqrt(degree), 42), 1),
+            size=sizes[node],
             x=x,
             y=y,
-            hidden=node not in shown,
+            hidden=node not in view.shown,
+            font={"size": FONT[tier]},
+            widthConstraint={"maximum": wrap[node]},
         )
     axis_colors = dict(_AXES)
+    group_colors = {key: color for key, color, _ in RELATION_GROUPS}
     pair_count: dict[tuple[str, str], int] = {}
-    for index, (source, target, _, data) in enumerate(_sorted_edges(network)):
+    for index, (source, target, key, data) in enumerate(_sorted_edges(network)):
         pair = (min(source, target), max(source, target))
         rank = pair_count.get(pair, 0)
         pair_count[pair] = rank + 1
-        qualified = "relation" in data
+        group = relation_group(data)
         options: dict[str, Any] = {
             "id": f"e{index}",
-            "color": axis_colors.get(data.get("axis", ""), _NO_AXIS_COLOR),
-            "width": 3 if qualified else 1.2,
-            "hidden": source not in shown or target not in shown,
+            "color": axis_colors.get(data.get("axis", ""), group_colors[group]),
+            "width": 3 if "relation" in data else 2 if group == "cooperation" else 1.2,
+            "hidden": (source, target, key) not in view.edges,
         }
+        if group in ("agreement", "structure"):
+            options["dashes"] = [4, 4]
         if rank:
             # Parallel relations between the same two entities: bend each one a bit more,
             # or they would be drawn on top of each other.
@@ -584,12 +815,16 @@ def _vis_items(
         },
         "nodes": {
             "borderWidth": 1,
+            # A bold label is wider: the layout keeps room for the regular one only.
+            "labelHighlightBold": False,
             "font": {
-                "size": 14,
                 "face": "system-ui, sans-serif",
                 "strokeWidth": 3,
                 "strokeColor": "#ffffff",
             },
+            # No label smaller than LABEL_MIN_PX on screen (vis-network hides a label below
+            # drawThreshold - 1 px): the minor ones appear as one zooms in.
+            "scaling": {"label": {"drawThreshold": LABEL_MIN_PX + 1, "maxVisible": 40}},
         },
         "edges": {
             "smooth": False,
@@ -603,26 +838,33 @@ def _vis_items(
 
 
 def _terms(graph: Graph, network: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
-    """fr/de/en labels of every IRI the page names in text: predicates, axes, frameworks,
-    themes, tasks, legal bases, kinds of body, relations replaced."""
+    """The labels (per language, only those that exist: the page marks a fallback) of every
+    IRI the page names in text: predicates, axes, frameworks, themes, tasks, legal bases,
+    kinds of body, relations and those they replace."""
     wanted: set[str] = set()
     predicates: set[str] = set()
     for _, data in network.nodes(data=True):
         wanted.update(data.get("classifications", []))
     for _, _, data in network.edges(data=True):
         predicates.add(data["predicate"])
-        if "axis" in data:
-            wanted.add(data["axis"])
+        for name in ("axis", "relation"):
+            if name in data:
+                wanted.add(data[name])
         for name in ("frameworks", "themes", "tasks", "legal_bases", "replaces", "replaced_by"):
             wanted.update(data.get(name, []))
-    axes = [a for a, _ in _AXES]
-    wanted.update(axes)
+    wanted.update(a for a, _ in _AXES)
     terms: dict[str, dict[str, str]] = {}
     for iri in sorted(wanted):
         labels = labels_of(graph, URIRef(iri))
-        terms[iri] = {lang: pick_label(labels, lang, iri) for lang in LANGUAGES}
+        terms[iri] = {k or "none": v for k, v in labels.items() if k in (*LANGUAGES, "")}
+        if not terms[iri]:
+            terms[iri] = {"none": pick_label(labels, "fr", iri)}
     for iri in sorted(predicates):
-        terms[iri] = predicate_labels(graph, URIRef(iri))
+        # predicate_labels fills every language, with the French label where one is
+        # missing: keep a language only where it has a label of its own.
+        filled = predicate_labels(graph, URIRef(iri))
+        own = {lang: text for lang, text in filled.items() if lang == "fr" or text != filled["fr"]}
+        terms[iri] = own
     return dict(sorted(terms.items()))
 
 

@@ -9,6 +9,7 @@ test. Playwright's driver comes with its pip package; the browser is /usr/bin/ch
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from graph.load import Loaded, load
 from graph.network import to_networkx
-from graph.render import initially_shown, render_html
+from graph.render import initially_shown, opening_view, render_html
 
 pytestmark = pytest.mark.browser
 
@@ -65,13 +66,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_page(browser: Browser, tmp_path: Path) -> Iterator[Callable[[str, str], Opened]]:
+def open_page(browser: Browser, tmp_path: Path) -> Iterator[Callable[..., Opened]]:
     contexts = []
 
-    def open_(html: str, name: str) -> Opened:
+    def open_(html: str, name: str, width: int = 1400, height: int = 900) -> Opened:
         path = tmp_path / name
         path.write_text(html, encoding="utf-8")
-        context = browser.new_context(viewport={"width": 1500, "height": 900})
+        context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         opened = Opened(page)
@@ -101,12 +102,101 @@ def shipped_page(shipped: Loaded) -> str:
     return render_html(shipped.graph)
 
 
+@pytest.fixture(scope="module")
+def synthetic_page(tmp_path_factory) -> str:
+    """The page of a synthetic graph of our shape with about 300 entities
+    (scripts/gen_synthetic.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "gen_synthetic", REPO / "scripts" / "gen_synthetic.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = tmp_path_factory.mktemp("synthetic")
+    (folder / "synthetic.ttl").write_text(module.generate(120).text(), encoding="utf-8")
+    return render_html(load(folder).graph)
+
+
 def screenshot(opened: Opened, tmp_path: Path, name: str) -> Path:
     target = tmp_path / name
     opened.page.screenshot(path=str(target))
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(target, ARTIFACTS / name)
     return target
+
+
+def record(name: str, figures: dict) -> None:
+    """Keep measured figures beside the screenshots, for people to read."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"{name}.json").write_text(json.dumps(figures, indent=1, sort_keys=True))
+
+
+# --- measuring what is drawn, from vis-network's own positions ------------------------------
+
+#: Every label vis-network draws now: its font size on screen (CSS px), its box in the
+#: page's pixels, and whether that box is inside the canvas. vis-network skips a label whose
+#: size on screen is under its drawThreshold - 1 (``labelModule.visible()``).
+LABEL_BOXES = """() => {
+    const net = coopGraph.network;
+    net.redraw();
+    const scale = net.getScale();
+    const frame = document.getElementById('network');
+    const out = [];
+    for (const id of coopGraph.nodes.getIds({filter: n => !n.hidden})) {
+        const label = net.body.nodes[id].labelModule;
+        if (!label.visible()) continue;
+        const s = label.size;
+        const a = net.canvasToDOM({x: s.left, y: s.top});
+        const b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+        out.push({id: id, px: label.fontOptions.size * scale, box: [a.x, a.y, b.x, b.y],
+                  inside: a.x >= 0 && a.y >= 0 && b.x <= frame.clientWidth
+                          && b.y <= frame.clientHeight});
+    }
+    return out;
+}"""
+
+
+def label_boxes(opened: Opened) -> list[dict]:
+    return opened.js(LABEL_BOXES)
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of label boxes that overlap (touching is not overlapping)."""
+    found = []
+    for i, one in enumerate(boxes):
+        a = one["box"]
+        for other in boxes[i + 1 :]:
+            b = other["box"]
+            if min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0:
+                found.append((one["id"], other["id"]))
+    return found
+
+
+def visible_nodes(opened: Opened) -> set[str]:
+    return set(opened.js("coopGraph.nodes.getIds({filter: n => !n.hidden})"))
+
+
+def measure_labels(opened: Opened) -> dict:
+    """Label figures at the current zoom: how many drawn, smallest size, overlaps."""
+    boxes = label_boxes(opened)
+    return {
+        "scale": round(opened.js("coopGraph.network.getScale()"), 3),
+        "nodes_drawn": len(visible_nodes(opened)),
+        "labels_drawn": len(boxes),
+        "smallest_label_px": round(min((b["px"] for b in boxes), default=0), 2),
+        "overlapping_label_pairs": len(overlapping(boxes)),
+        "labels_outside_canvas": sum(1 for b in boxes if not b["inside"]),
+    }
+
+
+def zoom_in_until_every_label_is_drawn(opened: Opened) -> None:
+    """Scale 1 in a window large enough for the whole drawing: every label is drawn."""
+    opened.page.set_viewport_size({"width": 3000, "height": 2400})
+    opened.js(
+        "() => { coopGraph.network.fit({animation: false});"
+        " coopGraph.network.moveTo({scale: 1.0, animation: false}); }"
+    )
 
 
 # --- helpers that act like a person ---------------------------------------------------------
@@ -186,8 +276,7 @@ def test_the_page_opens_offline_with_every_node_and_edge(
     ]
     expected = initially_shown(network)
     assert shown(opened)["nodes"] == len(expected)
-    visible = opened.js("coopGraph.nodes.getIds({filter: n => !n.hidden})")
-    assert set(visible) == expected
+    assert visible_nodes(opened) == expected
     # Opens settled: physics is off and the positions are those computed in Python.
     assert opened.js("coopGraph.network.physics.options.enabled") is False
     assert opened.page.inner_text("#page-title").startswith("Coopération extérieure")
@@ -196,30 +285,143 @@ def test_the_page_opens_offline_with_every_node_and_edge(
     opened.assert_clean()
 
 
-def test_search_and_filters_change_what_is_visible(open_page, shipped_page: str) -> None:
+def test_nothing_floats_unconnected_and_the_rest_is_listed(
+    open_page, shipped_page: str, shipped: Loaded
+) -> None:
     opened = open_page(shipped_page, "graph.html")
-    everything = shown(opened)
+    lonely = opened.js(
+        """() => coopGraph.nodes.getIds({filter: n => !n.hidden}).filter(id =>
+            !coopGraph.edges.get({filter: e => !e.hidden && (e.from === id || e.to === id)})
+              .length)"""
+    )
+    assert lonely == []
+    view = opening_view(to_networkx(shipped.graph))
+    # By default: cooperation, memberships and funding; not the structure.
+    groups = opened.js("coopGraph.state.groups")
+    groups = {key for key, on in groups.items() if on}
+    assert groups == {"cooperation", "membership", "funding"}
+    panel = details(opened)
+    assert f"({len(view.listed)})" in panel
+    for name in ("Entente de coopération Jura – Québec (1983)", "Nouvelle convention de la"):
+        assert name in panel
+    # A listed entity, clicked: drawn with all its relations (here the parties).
+    agreement = ID + "accord/entente-jura-quebec-1983"
+    assert hidden(opened, agreement)
+    opened.page.click("#details button:has-text('Entente de coopération Jura – Québec')")
+    assert not hidden(opened, agreement) and not hidden(opened, QUEBEC)
+    assert details(opened).startswith("Entente de coopération Jura – Québec")
+    opened.page.keyboard.press("Escape")
+    assert hidden(opened, agreement)
+    opened.assert_clean()
+
+
+def test_opening_view_labels_are_legible_and_apart(
+    open_page, shipped_page: str, shipped: Loaded, tmp_path: Path
+) -> None:
+    """At the initial zoom in a 1400x900 window: no label under 11 px, none overlapping,
+    all inside the canvas, and the canton, every partner on an axis and every multilateral
+    body named."""
+    opened = open_page(shipped_page, "graph.html")
+    boxes = label_boxes(opened)
+    figures = {"opening_1400x900": measure_labels(opened)}
+    assert min(b["px"] for b in boxes) >= 11
+    assert overlapping(boxes) == []
+    assert all(b["inside"] for b in boxes)
+    network = to_networkx(shipped.graph)
+    view = opening_view(network)
+    on_axis = {n for u, v, k in view.edges if network.edges[u, v, k].get("axis") for n in (u, v)}
+    bodies = {n for n in view.shown if network.nodes[n]["kind"] == "multilateral"}
+    named = {b["id"] for b in boxes}
+    assert view.centre == RCJU
+    assert {RCJU, QUEBEC, ID + "ficd", ID + "departement-doubs"} <= on_axis
+    assert on_axis | bodies <= named, sorted((on_axis | bodies) - named)
+    screenshot(opened, tmp_path, "graph-opening-1400.png")
+    # Zoomed in far enough for every label: still none overlapping.
+    zoom_in_until_every_label_is_drawn(opened)
+    boxes = label_boxes(opened)
+    figures["zoomed_scale_1"] = measure_labels(opened)
+    assert {b["id"] for b in boxes} == visible_nodes(opened)
+    assert overlapping(boxes) == []
+    record("labels-shipped", figures)
+    opened.assert_clean()
+
+
+def test_labels_of_a_synthetic_graph_of_300_entities(
+    open_page, synthetic_page: str, tmp_path: Path
+) -> None:
+    opened = open_page(synthetic_page, "synthetic.html")
+    assert opened.js("coopGraph.nodes.length") >= 250
+    boxes = label_boxes(opened)
+    figures = {"opening_1400x900": measure_labels(opened)}
+    assert all(b["px"] >= 11 for b in boxes)
+    assert overlapping(boxes) == []
+    screenshot(opened, tmp_path, "graph-synthetic-1400.png")
+    zoom_in_until_every_label_is_drawn(opened)
+    boxes = label_boxes(opened)
+    figures["zoomed_scale_1"] = measure_labels(opened)
+    assert {b["id"] for b in boxes} == visible_nodes(opened)
+    assert overlapping(boxes) == []
+    record("labels-synthetic", figures)
+    opened.assert_clean()
+
+
+def canvas_point(opened: Opened, node: str) -> list[float]:
+    """Where a node is drawn, in the canvas's own pixels."""
+    return opened.js(
+        "(id) => { const p = coopGraph.network.canvasToDOM(coopGraph.network.getPosition(id));"
+        " return [p.x, p.y]; }",
+        node,
+    )
+
+
+def all_drawn_inside(opened: Opened) -> bool:
+    return bool(
+        opened.js(
+            """() => { const net = coopGraph.network, f = document.getElementById('network');
+            return coopGraph.nodes.getIds({filter: n => !n.hidden}).every(id => {
+                const p = net.canvasToDOM(net.getPosition(id));
+                return p.x >= 0 && p.y >= 0 && p.x <= f.clientWidth && p.y <= f.clientHeight;
+            }); }"""
+        )
+    )
+
+
+def test_search_zooms_on_the_best_match_as_one_types(open_page, shipped_page: str) -> None:
+    opened = open_page(shipped_page, "graph.html")
+    overview = opened.js("coopGraph.network.getScale()")
     opened.page.fill("#search", "quebec")  # accents and case do not matter
-    found = shown(opened)
-    assert 0 < found["nodes"] < everything["nodes"]
-    assert not hidden(opened, QUEBEC) and not hidden(opened, RCJU)  # a match and its neighbour
-    assert hidden(opened, ID + "departement-doubs")
     assert "Province du Québec" in opened.page.inner_text("#matches")
+    # Moved to and zoomed on: the match in the middle, its label well above 11 px.
+    x, y = canvas_point(opened, QUEBEC)
+    width, height = opened.js("[network.clientWidth, network.clientHeight]")
+    assert abs(x - width / 2) < 2 and abs(y - height / 2) < 2
+    scale = opened.js("coopGraph.network.getScale()")
+    assert scale > overview and 15 * scale >= 14
+    # The search does not hide the rest: it highlights the match and its neighbours.
+    assert not hidden(opened, ID + "departement-doubs")
+    assert opened.js("(id) => coopGraph.nodes.get(id).opacity", ID + "departement-doubs") < 1
+    assert opened.js("(id) => coopGraph.nodes.get(id).opacity", RCJU) == 1
+    # Enter goes through the matches: the province, then the territory of the same name.
     opened.page.press("#search", "Enter")
     assert details(opened).startswith("Province du Québec")
+    opened.page.press("#search", "Enter")
+    assert details(opened).startswith("Québec")
+    assert not hidden(opened, ID + "territoire/quebec")  # selected: drawn, with its relations
     opened.page.fill("#search", "")
-    assert shown(opened) == everything
+    assert all_drawn_inside(opened)
+    opened.assert_clean()
+
+
+def test_filters_change_what_is_drawn_and_refit(open_page, shipped_page: str) -> None:
+    opened = open_page(shipped_page, "graph.html")
+    everything = shown(opened)
+    overview = opened.js("coopGraph.network.getScale()")
 
     opened.page.click("input[data-filter='kind:canton']")
     assert hidden(opened, RCJU)
     assert shown(opened)["nodes"] < everything["nodes"]
     opened.page.click("input[data-filter='kind:canton']")
     assert shown(opened) == everything
-
-    opened.page.click("input[data-filter='kind:territory']")
-    assert not hidden(opened, ID + "territoire/jura")
-    assert shown(opened)["nodes"] > everything["nodes"]
-    opened.page.click("input[data-filter='kind:territory']")
 
     proximity = "input[data-filter='axis:https://w3id.org/jura-coop/id/concept/axe-proximite']"
     opened.page.click(proximity)
@@ -228,6 +430,50 @@ def test_search_and_filters_change_what_is_visible(open_page, shipped_page: str)
     assert shown(opened)["edges"] < everything["edges"]
     opened.page.click(proximity)
     assert shown(opened) == everything
+
+    # Development aid alone: three entities, fitted to the window (a much larger scale).
+    for name in (
+        "axis:https://w3id.org/jura-coop/id/concept/axe-proximite",
+        "axis:https://w3id.org/jura-coop/id/concept/axe-interregional",
+        "group:membership",
+        "group:funding",
+    ):
+        opened.page.click(f"input[data-filter='{name}']")
+    assert visible_nodes(opened) == {RCJU, ID + "ficd", ID + "republique-cameroun"}
+    assert opened.js("coopGraph.network.getScale()") > 1.5 * overview
+    assert all_drawn_inside(opened)
+
+    # The structure, ticked: the texts and their parts appear.
+    opened.page.click("#reset")
+    opened.page.click("input[data-filter='group:structure']")
+    assert not hidden(opened, ID + "politique-cooperation")
+    assert all_drawn_inside(opened)
+    opened.assert_clean()
+
+
+def test_selection_highlights_the_neighbours_and_escape_clears_it(
+    open_page, shipped_page: str
+) -> None:
+    opened = open_page(shipped_page, "graph.html")
+    click_node(opened, QUEBEC)
+    opacity = "(id) => coopGraph.nodes.get(id).opacity"
+    assert opened.js(opacity, QUEBEC) == 1 and opened.js(opacity, RCJU) == 1
+    assert opened.js(opacity, ID + "departement-doubs") < 0.5
+    # Its structure is drawn while it is selected: the agreement and the territory.
+    assert not hidden(opened, ID + "accord/entente-jura-quebec-1983")
+    assert not hidden(opened, ID + "territoire/quebec")
+    faded = opened.js(
+        "(id) => coopGraph.edges.get({filter: e => !e.hidden && e.from !== id && e.to !== id})"
+        ".every(e => e.color && e.color.opacity < 0.5)",
+        QUEBEC,
+    )
+    assert faded
+    opened.page.mouse.move(5, 895)  # off the node: its hover no longer highlights it
+    opened.page.keyboard.press("Escape")
+    assert opened.js(opacity, ID + "departement-doubs") == 1
+    assert hidden(opened, ID + "territoire/quebec")
+    assert opened.js("coopGraph.state.selected") is None
+    assert details(opened).startswith("Détails")
     opened.assert_clean()
 
 
@@ -286,7 +532,7 @@ def test_physics_can_be_turned_on_and_off(open_page, shipped_page: str) -> None:
     opened.page.wait_for_timeout(300)
     opened.page.click("#physics")
     assert opened.js("coopGraph.network.physics.options.enabled") is False
-    opened.page.click("#fit")
+    opened.page.click("#reset")
     opened.assert_clean()
 
 
@@ -295,7 +541,7 @@ def test_geo_layout_page(open_page, shipped: Loaded, tmp_path: Path) -> None:
     assert opened.page.is_visible("#geo-note")
     click_node(opened, QUEBEC)
     assert "71.21° W" in details(opened)
-    opened.page.click("#fit")
+    opened.page.click("#reset")
     screenshot(opened, tmp_path, "graph-geo.png")
     opened.assert_clean()
 
@@ -305,8 +551,18 @@ def test_geo_layout_page(open_page, shipped: Loaded, tmp_path: Path) -> None:
 
 def test_no_hostile_label_runs_when_hovered_and_clicked(open_page, tmp_path: Path) -> None:
     opened = open_page(render_html(load(HOSTILE).graph), "hostile.html")
+    # The entities without a drawn relation, listed beside the drawing: each one clicked.
+    listed = opened.js("coopGraph.state.listed")
+    assert listed
+    for index in range(len(listed)):
+        opened.page.locator("#details button.linklike").nth(index).click()
+        assert opened.js("coopGraph.state.selected") in listed
+        opened.page.keyboard.press("Escape")
+    # Every relation drawn: every entity with one is drawn.
+    for box in opened.page.locator("#groups input:not(:checked)").all():
+        box.click()
     nodes = opened.js("coopGraph.nodes.getIds({filter: n => !n.hidden})")
-    assert len(nodes) == 24
+    assert len(nodes) + len(opened.js("coopGraph.state.listed")) == 24
     for node in nodes:
         x, y = opened.js(NODE_POINT, node)
         opened.page.mouse.move(x, y)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from graph.render import (
     DEFAULT_MAX_NODES,
     TooManyNodesError,
     initially_shown,
+    opening_view,
+    relation_group,
     render_html,
     view_network,
     write_html,
@@ -231,12 +234,90 @@ def test_geo_layout_puts_places_on_the_map(shipped: Loaded) -> None:
     assert len(where) == len(data["info"])  # every entity has a place, coordinates or not
 
 
-def test_force_layout_lines_up_unlinked_nodes_under_the_drawing(shipped: Loaded) -> None:
+def test_the_opening_view_draws_the_cooperation_and_lists_the_rest(shipped: Loaded) -> None:
+    network = to_networkx(shipped.graph)
+    view = opening_view(network)
+    groups = {relation_group(network.edges[e]) for e in view.edges}
+    assert groups == {"cooperation", "membership", "funding"}
+    # Nothing floats: every entity drawn has a relation drawn.
+    assert view.shown == {n for u, v, _ in view.edges for n in (u, v)}
+    assert not view.shown & set(view.listed)
+    # Linked to nothing drawn: the tasks only qualified relations mention, the agreements.
+    assert ID + "concept/tache-gestion-enveloppe" in view.listed
+    assert ID + "accord/entente-jura-quebec-1983" in view.listed
     data = page_data(render_html(shipped.graph))
-    where = {node["id"]: node["y"] for node in data["nodes"]}
-    # Linked to nothing in the drawing: the tasks only qualified relations mention.
-    lonely = ID + "concept/tache-gestion-enveloppe"
-    assert where[lonely] > where[RCJU]
+    hidden = {node["id"] for node in data["nodes"] if node["hidden"]}
+    assert set(view.listed) <= hidden
+    assert {g["key"]: g["on"] for g in data["groups"]} == {
+        "cooperation": True,
+        "membership": True,
+        "funding": True,
+        "agreement": False,
+        "structure": False,
+    }
+
+
+def test_the_canton_is_in_the_middle_and_each_axis_has_its_side(shipped: Loaded) -> None:
+    data = page_data(render_html(shipped.graph))
+    where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"]}
+    assert data["centre"] == RCJU and where[RCJU] == (0, 0)
+
+    def mean(ids: list[str]) -> tuple[float, float]:
+        return (
+            sum(where[ID + i][0] for i in ids) / len(ids),
+            sum(where[ID + i][1] for i in ids) / len(ids),
+        )
+
+    proximity = mean(
+        ["departement-doubs", "departement-haut-rhin", "region-bourgogne-franche-comte",
+         "region-grand-est", "collectivite-europeenne-alsace", "conference-rhin-superieur"]
+    )  # fmt: skip
+    interregional = mean(
+        ["quebec", "federation-wallonie-bruxelles", "vallee-aoste", "assemblee-regions-europe"]
+    )
+    development = mean(["ficd", "republique-cameroun"])
+    assert proximity[0] < 0  # on the left
+    assert interregional[0] > 0 and interregional[1] < development[1]  # top right
+    assert development[0] > 0  # right, below the interregional partners
+
+
+def test_a_view_without_cooperation_draws_every_relation() -> None:
+    graph = Graph()
+    graph.parse(
+        data="""
+        @prefix jc: <https://w3id.org/jura-coop/ontology#> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix ex: <https://example.org/> .
+        ex:a a jc:Country ; skos:prefLabel "A"@fr ; dct:isPartOf ex:c .
+        ex:b a jc:Country ; skos:prefLabel "B"@fr .
+        ex:c a jc:Country ; skos:prefLabel "C"@fr ; dct:isPartOf ex:b .
+        """,
+        format="turtle",
+    )
+    data = page_data(render_html(graph))
+    assert data["centre"] is None
+    assert all(group["on"] for group in data["groups"])
+    assert [edge["hidden"] for edge in data["edges"]] == [False, False]
+
+
+@pytest.mark.slow
+def test_the_page_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    code = (
+        "import sys; from graph.load import load; from graph.render import render_loaded; "
+        "sys.stdout.buffer.write(render_loaded(load()))"
+    )
+    pages = []
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            cwd=REPO,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        pages.append(result.stdout)
+    assert pages[0] == pages[1]
 
 
 def test_empty_graph_renders(tmp_path: Path) -> None:
