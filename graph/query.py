@@ -21,6 +21,7 @@ pasting text into the query. Nothing here validates the data (``coopgraph valida
 from __future__ import annotations
 
 import functools
+import math
 import multiprocessing
 import os
 import re
@@ -245,7 +246,8 @@ def _prepare(query, sparql, given: tuple, lang: str) -> PreparedQuery:
     header = parse_header(text, source or (name or "<query>"))
     info = check_query(text)
     values = _gather(header, info, dict(given), lang)
-    return PreparedQuery(text, info, name, source, header.parameters, values)
+    # info.text, not text: the engines run exactly what graph.safety read.
+    return PreparedQuery(info.text, info, name, source, header.parameters, values)
 
 
 def _is_file(query: str) -> bool:
@@ -303,8 +305,9 @@ def _gather(
 
 
 def run_query(
-    query: str | Path | PreparedQuery,
+    query: str | Path | PreparedQuery | None = None,
     *,
+    sparql: str | None = None,
     params: Mapping[str, str] | None = None,
     lang: str = "fr",
     engine: str = "oxigraph",
@@ -314,27 +317,49 @@ def run_query(
 ) -> QueryResult:
     """Run a catalogue query (by name), a ``.rq`` file or a SPARQL text; return its answer.
 
-    ``params`` bind the query's parameters (``{"entity": "rcju"}``); ``lang`` is the language
-    of the labels where the query selects labels (falling back to French). ``engine`` is
-    ``oxigraph`` (default) or ``rdflib``; ``endpoint`` sends the query to a SPARQL 1.1
-    endpoint instead of the local data. With ``timeout`` (seconds) the query runs in a
-    worker process that is killed when the time is up (``QueryTimeoutError``).
+    ``query`` and ``sparql=`` are read as by ``prepare_query``. ``params`` bind the query's
+    parameters (``{"entity": "rcju"}``); ``lang`` is the language of the labels where the
+    query selects labels (falling back to French). ``engine`` is ``oxigraph`` (default) or
+    ``rdflib``; ``endpoint`` sends the query to a SPARQL 1.1 endpoint instead of the local
+    data. With ``timeout`` (seconds) the query runs in a worker process that is killed when
+    the time is up (``QueryTimeoutError``); the deadline covers reading and checking the
+    text too, which takes rdflib's parser seconds on a text of a few hundred kilobytes.
     """
-    prepared = prepare_query(query, params=params, lang=lang)
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}", hint=f"Use one of {', '.join(ENGINES)}.")
     if endpoint is not None and data_dir is not None:
         raise ParameterError(
             "--data and --endpoint exclude each other: the endpoint holds its own data"
         )
-    if timeout is not None and timeout <= 0:
-        raise ParameterError("the timeout must be a positive number of seconds")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise ParameterError(
+            f"the timeout must be a finite positive number of seconds, not {timeout!r}"
+        )
+    data = Path(data_dir) if data_dir is not None else None
+    if timeout is not None and endpoint is None and not isinstance(query, PreparedQuery):
+        unprepared = _Unprepared(query, sparql, tuple(sorted((params or {}).items())), lang)
+        return _run_in_worker(unprepared, engine, data, timeout)
+    prepared = prepare_query(query, sparql=sparql, params=params, lang=lang)
     if endpoint is not None:
         return _answer(prepared, _Endpoint(endpoint, timeout))
-    data = Path(data_dir) if data_dir is not None else None
     if timeout is not None:
         return _run_in_worker(prepared, engine, data, timeout)
     return _answer(prepared, _local(engine, data))
+
+
+@dataclass(frozen=True)
+class _Unprepared:
+    """What ``prepare_query`` needs, sent to a worker so that preparing is under its deadline."""
+
+    query: str | Path | None
+    sparql: str | None
+    params: tuple[tuple[str, str], ...]
+    lang: str
+
+    def prepare(self) -> PreparedQuery:
+        return prepare_query(
+            self.query, sparql=self.sparql, params=dict(self.params), lang=self.lang
+        )
 
 
 def _answer(prepared: PreparedQuery, runner: _Runner) -> QueryResult:
@@ -1018,19 +1043,17 @@ def _rdflib_data(data_dir: Path | None) -> _RdflibData:
 
 
 def _run_in_worker(
-    prepared: PreparedQuery, engine: str, data_dir: Path | None, timeout: float
+    job: PreparedQuery | _Unprepared, engine: str, data_dir: Path | None, timeout: float
 ) -> QueryResult:
     """Run in a child process and kill it after ``timeout`` seconds of query time.
 
     A thread cannot be stopped (rdflib's engine never checks for cancellation, Oxigraph's
     runs in Rust): only a process can. The clock starts once the child has loaded the
-    data, so the timeout bounds the query, not the start-up.
+    data, so the timeout bounds preparing and running the query, not the start-up.
     """
     context = multiprocessing.get_context("spawn")  # no inherited locks or Rust threads
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_worker, args=(sender, prepared, engine, data_dir), daemon=True
-    )
+    process = context.Process(target=_worker, args=(sender, job, engine, data_dir), daemon=True)
     process.start()
     sender.close()
     try:
@@ -1059,10 +1082,14 @@ def _receive(receiver, timeout: float | None):
         raise QueryFailedError("the query's worker process ended without an answer") from None
 
 
-def _worker(sender, prepared: PreparedQuery, engine: str, data_dir: Path | None) -> None:
+def _worker(sender, job: PreparedQuery | _Unprepared, engine: str, data_dir: Path | None) -> None:
+    from graph.sandbox import deny_network
+
+    deny_network()  # this process only answers one query: it needs no network
     try:
         runner = _local(engine, data_dir)
         sender.send(("loaded", None))
+        prepared = job.prepare() if isinstance(job, _Unprepared) else job
         sender.send(("result", _answer(prepared, runner)))
     except CoopGraphError as error:
         sender.send(("error", _describe_error(error)))

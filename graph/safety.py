@@ -14,6 +14,16 @@ the parser's business, not ours) and refused when it holds:
 A text that is neither a query nor an update is a ``QuerySyntaxError`` naming the line and
 the column. The result is cached per text: rdflib's parser takes ~10 ms, longer than
 Oxigraph needs to answer most of the catalogue on our data.
+
+One reading: what is checked is exactly what runs. rdflib replaces every ``\\uXXXX`` escape
+in the whole text before parsing (as SPARQL 1.1, section 19.2, says), Oxigraph only inside
+strings and IRIs; rdflib ends a comment at a line feed, Oxigraph at a carriage return too.
+So ``"\\u0022"`` or ``# ...\\r`` could hide a SERVICE from the check that Oxigraph then
+executes. ``canonical_text`` removes both differences (escapes expanded once, line breaks
+made ``\\n``; a text in which an escape survives that is refused), and the canonical text is
+the one every engine is given: ``QueryInfo.text``. The worker processes of ``coopgraph
+serve`` and of ``--timeout`` cannot open a network socket at all (``graph.sandbox``), so a
+difference between the readings that this misses still reaches nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +35,12 @@ from dataclasses import dataclass
 from pyparsing import ParseBaseException, ParseResults
 from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import (
+    expandUnicodeEscapes,
+    expandUnicodeEscapes_re,
+    parseQuery,
+    parseUpdate,
+)
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph import sparql_text
@@ -33,7 +48,19 @@ from graph.errors import CoopGraphError
 from graph.load import GRAPH_BASE
 from graph.namespace import PREFIXES
 
-__all__ = ["QueryInfo", "QueryRefusedError", "QuerySyntaxError", "check_query"]
+__all__ = [
+    "MAX_NESTING",
+    "QueryInfo",
+    "QueryRefusedError",
+    "QuerySyntaxError",
+    "canonical_text",
+    "check_query",
+]
+
+#: Brackets ``( { [`` open at once, at most. rdflib's recursive-descent parser runs out of
+#: Python stack near 22 nested parentheses or 35 nested groups; beyond this the text is
+#: refused with the position, before the parser is called.
+MAX_NESTING = 16
 
 #: The algebra's name of each query form -> our name.
 _FORMS = {
@@ -97,6 +124,8 @@ class QueryRefusedError(CoopGraphError):
 class QueryInfo:
     """What the parser tells about a query that may run."""
 
+    #: The text as it was checked and as it must run (see ``canonical_text``).
+    text: str
     #: select, ask, construct or describe.
     form: str
     #: Every variable the text names, in order of first appearance.
@@ -112,9 +141,40 @@ class QueryInfo:
     uses_graph: bool = False
 
 
+def canonical_text(text: str) -> str:
+    """``text`` as every parser and engine here reads it alike: escapes expanded, ``\\n`` lines.
+
+    The ``\\u`` escapes are expanded by rdflib's own function, the one its parser calls, so
+    rdflib reads the result unchanged; an escape that the expansion leaves or makes
+    (``\\u005Cu0022``) would be expanded a second time by rdflib and never by Oxigraph, so it
+    is refused. ``\\r\\n`` and a lone ``\\r`` become ``\\n``: where a comment ends no longer
+    depends on the parser.
+    """
+    try:
+        expanded = expandUnicodeEscapes(text)
+    except ValueError as error:  # \uD800 and the like: not a character
+        raise QuerySyntaxError(str(error)) from None
+    left = expandUnicodeEscapes_re.search(expanded)
+    if left is not None:
+        line, column = sparql_text.position(expanded, left.start())
+        raise QuerySyntaxError(
+            f"an escape is left after the \\u escapes were expanded: {left.group()!r}\n"
+            f"{_excerpt(expanded, line, column)}",
+            line,
+            column,
+            hint="Write the character itself instead of escaping an escape.",
+        )
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @functools.lru_cache(maxsize=512)
 def check_query(text: str) -> QueryInfo:
-    """Parse ``text``; raise ``QuerySyntaxError`` or ``QueryRefusedError`` if it may not run."""
+    """Parse ``text``; raise ``QuerySyntaxError`` or ``QueryRefusedError`` if it may not run.
+
+    The returned ``QueryInfo.text`` is the text to run (``canonical_text``), never ``text``.
+    """
+    text = canonical_text(text)
+    _check_nesting(text)
     try:
         parsed = parseQuery(text)
     except ParseBaseException as query_error:
@@ -122,6 +182,10 @@ def check_query(text: str) -> QueryInfo:
         raise _syntax_error(text, query_error) from None
     except ValueError as error:  # an invalid \u escape, found before parsing
         raise QuerySyntaxError(str(error)) from None
+    except RecursionError:  # MAX_NESTING keeps the parser off this; a backstop all the same
+        raise QuerySyntaxError(
+            "the query is nested too deeply to be read", hint=_NESTING_HINT
+        ) from None
 
     nodes = list(_walk(parsed))
     services = [node for node in nodes if _named(node, "ServiceGraphPattern")]
@@ -135,6 +199,10 @@ def check_query(text: str) -> QueryInfo:
         )
     try:
         query = translateQuery(parsed, initNs=PREFIXES)
+    except RecursionError:
+        raise QuerySyntaxError(
+            "the query is nested too deeply to be read", hint=_NESTING_HINT
+        ) from None
     except Exception as error:  # rdflib raises bare Exceptions, e.g. for an unknown prefix
         raise _semantic_error(text, error) from None
 
@@ -158,6 +226,7 @@ def check_query(text: str) -> QueryInfo:
         projection = tuple(sorted(projection, key=lambda v: order.index(v) if v in order else 0))
     iris = tuple(str(v) for v in pv if isinstance(v, URIRef)) if form == "describe" else ()
     return QueryInfo(
+        text=text,
         form=form,
         variables=tuple(order),
         projection=projection if form in {"select", "describe"} else (),
@@ -166,6 +235,37 @@ def check_query(text: str) -> QueryInfo:
         from_named=tuple(from_named),
         uses_graph=any(_named(node, "GraphGraphPattern") for node in nodes),
     )
+
+
+_NESTING_HINT = (
+    f"Keep at most {MAX_NESTING} brackets ( {{ [ open at once: split the expression, "
+    "or use VALUES or UNION instead of nesting."
+)
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse more than ``MAX_NESTING`` open brackets, naming where the limit is passed.
+
+    A lexer counts (strings, IRIs and comments hide no bracket); the parser would otherwise
+    exhaust Python's stack, and a 400 with a position beats a 500.
+    """
+    depth = 0
+    for token in sparql_text.tokens(text):
+        if token.kind != "punct":
+            continue
+        if token.text in "({[":
+            depth += 1
+            if depth > MAX_NESTING:
+                line, column = sparql_text.position(text, token.start)
+                raise QuerySyntaxError(
+                    f"more than {MAX_NESTING} brackets are open here\n"
+                    f"{_excerpt(text, line, column)}",
+                    line,
+                    column,
+                    hint=_NESTING_HINT,
+                )
+        elif token.text in ")}]":
+            depth = max(depth - 1, 0)
 
 
 def _refuse_if_update(text: str, query_error: ParseBaseException) -> None:

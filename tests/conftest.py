@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,3 +73,43 @@ def test_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def listener():
+    """A TCP socket on 127.0.0.1 that counts the connections made to it and closes them.
+
+    A thread accepts and closes at once, so that a client that did connect fails fast
+    instead of waiting for an answer; ``connections()`` waits a moment for stragglers.
+    """
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    seen = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:  # closed at the end of the test
+                return
+            seen.append(1)
+            connection.close()
+
+    thread = threading.Thread(target=accept, name="listener", daemon=True)
+    thread.start()
+
+    class Listener:
+        port = server.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+
+        def connections(self) -> int:
+            # A connection still in the backlog is counted too: accept() takes it now.
+            time.sleep(0.05)
+            return len(seen)
+
+    yield Listener()
+    with contextlib.suppress(OSError):
+        server.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+    server.close()
+    thread.join(timeout=5)
