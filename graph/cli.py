@@ -12,6 +12,7 @@ Adding a command: write it in its own module as a ``click.Command`` and name it 
 from __future__ import annotations
 
 import importlib
+import math
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,28 @@ def cli() -> None:
         coopgraph validate
         coopgraph build --out build
     """
+
+
+class _Seconds(click.ParamType):
+    """A finite, positive number of seconds: ``nan``, ``inf`` and ``1e309`` are refused.
+
+    (``click.FloatRange`` lets ``nan`` through: every comparison with it is false.)
+    """
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a finite, positive number of seconds", param, ctx)
+        return seconds
+
+
+#: The type of every ``--timeout`` option.
+SECONDS = _Seconds()
 
 
 def output_option(command: Any) -> Any:

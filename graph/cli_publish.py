@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graph.cli import data_option
+from graph.cli import SECONDS, data_option
 from graph.errors import ValidationError
 from graph.load import load
 from graph.push import CONTENT_TYPES, push, target_url
@@ -49,7 +49,7 @@ from graph.validate import validate
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=60.0,
     show_default=True,
     help="Seconds for the whole exchange with the store, sending the graph included.",

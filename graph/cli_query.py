@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from graph.catalogue import find_query, list_queries
-from graph.cli import data_option, output_option
+from graph.cli import SECONDS, data_option, output_option
 from graph.errors import display_path
 from graph.export import write_atomic
 from graph.query import ENGINES, prepare_query, run_query
@@ -65,7 +65,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--endpoint", metavar="URL", help="Send the query to this SPARQL 1.1 endpoint.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     metavar="SECONDS",
     help="Stop the query after this many seconds (exit status 1).",
 )
@@ -101,11 +101,24 @@ def query_command(
     if (query is None) == (sparql is None):
         raise click.UsageError("give either a query NAME or FILE.rq, or --sparql TEXT")
     source = Path(query) if query is not None and query.endswith(".rq") else query
-    prepared = prepare_query(source, sparql=sparql, params=_params(params), lang=lang)
-    fmt = check_format(prepared.info.form, fmt)
-    result = run_query(
-        prepared, engine=engine, data_dir=data_dir, endpoint=endpoint, timeout=timeout
-    )
+    if timeout is not None and endpoint is None:
+        # Read and checked in the worker, under the deadline; the format is checked after.
+        result = run_query(
+            source,
+            sparql=sparql,
+            params=_params(params),
+            lang=lang,
+            engine=engine,
+            data_dir=data_dir,
+            timeout=timeout,
+        )
+        fmt = check_format(result.kind, fmt)
+    else:
+        prepared = prepare_query(source, sparql=sparql, params=_params(params), lang=lang)
+        fmt = check_format(prepared.info.form, fmt)
+        result = run_query(
+            prepared, engine=engine, data_dir=data_dir, endpoint=endpoint, timeout=timeout
+        )
     data = format_result(result, fmt)
     if output is None:
         click.get_binary_stream("stdout").write(data)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from graph.cli import data_option
+from graph.cli import SECONDS, data_option
 
 __all__ = ["serve_command"]
 
@@ -42,7 +42,7 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -88,6 +88,13 @@ def _is_loopback(host: str) -> bool:
     help="Memory limit of each worker process (0: none).",
 )
 @click.option(
+    "--spare-workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Workers loaded and standing by: one takes the place of a killed worker at once.",
+)
+@click.option(
     "--cors",
     "cors_origin",
     metavar="ORIGIN",
@@ -104,6 +111,7 @@ def serve_command(
     max_concurrency: int | None,
     max_queue: int,
     worker_memory: int,
+    spare_workers: int,
     cors_origin: str | None,
     data_dir: Path | None,
 ) -> None:
@@ -128,6 +136,7 @@ def serve_command(
         max_rows=max_rows,
         max_queue=max_queue,
         worker_memory=worker_memory,
+        spare_workers=spare_workers,
         cors_origin=cors_origin,
         data_dir=data_dir,
     )
@@ -140,7 +149,8 @@ def serve_command(
     def ready(url: str) -> None:
         click.echo(f"Serving the graph at {url} (SPARQL endpoint: {url}sparql)")
         click.echo(
-            f"{config.max_concurrency} query workers, {timeout:g} s per query. "
+            f"{config.max_concurrency} query workers and {spare_workers} standing by, "
+            f"{timeout:g} s per query. "
             "Press Ctrl-C to stop."
         )
 

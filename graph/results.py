@@ -143,6 +143,9 @@ def _table(result: QueryResult) -> str:
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
     header = list(result.variables)
+    count = len(result.rows)
+    if not header:  # SELECT * {} and the like: solutions without a single column
+        return f"(no columns; {count} row{'s' if count != 1 else ''})\n"
     cells = [[_cell(term) for term in row] for row in result.rows]
     widths = [len(name) for name in header]
     for row in cells:
@@ -154,7 +157,6 @@ def _table(result: QueryResult) -> str:
     lines = [_line(header, widths), "  ".join("-" * w for w in widths)]
     for row in cells:
         lines.extend(_wrapped(row, widths))
-    count = len(result.rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 

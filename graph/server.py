@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import sys
@@ -42,7 +43,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -71,6 +72,11 @@ from graph.workers import (
 )
 
 __all__ = ["ServerConfig", "create_app", "serve"]
+
+
+#: The shortest deadline a client may ask for with ``timeout=``: a shorter one only gets
+#: the worker killed, and each kill makes every other client wait for a replacement.
+MIN_CLIENT_TIMEOUT = 1.0
 
 
 def _default_workers() -> int:
@@ -102,6 +108,8 @@ class ServerConfig:
     data_dir: Path | None = None
     #: Address-space limit of each worker, MiB (0: none).
     worker_memory: int = 2048
+    #: Workers loaded and standing by, to replace a killed one at once.
+    spare_workers: int = 1
 
     @property
     def base_url(self) -> str:
@@ -173,10 +181,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
         if int(length) > limit:
             raise _too_large(limit)
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _too_large(limit)
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(limit)
+    except ClientDisconnect:
+        # The client went away mid-body: nobody to answer, nothing to log but a line.
+        raise _BadRequest(400, "the client disconnected before sending the whole body") from None
     return bytes(body)
 
 
@@ -326,11 +338,7 @@ class _Site:
         deadline = self.config.timeout
         asked = [v for n, v in params if n == "timeout"]
         if asked:
-            try:
-                # A client may ask for a shorter deadline, never a longer one.
-                deadline = min(deadline, max(float(asked[-1]), 0.001))
-            except ValueError:
-                raise _BadRequest(400, "timeout= must be a number of seconds") from None
+            deadline = self._client_deadline(asked[-1])
         task = SparqlTask(
             text=queries[0],
             accept=request.headers.get("accept", ""),
@@ -343,6 +351,26 @@ class _Site:
         if isinstance(answer, Response):
             return answer
         return _from_reply(answer, {"Vary": "Accept"})
+
+    def _client_deadline(self, asked: str) -> float:
+        """A client may ask for a shorter deadline, never a longer one, nor one below the floor.
+
+        Below ``MIN_CLIENT_TIMEOUT`` a deadline would only serve to have workers killed (each
+        kill costs a respawn that every other client waits for), so it is refused.
+        """
+        try:
+            seconds = float(asked)
+        except ValueError:
+            raise _BadRequest(400, "timeout= must be a number of seconds") from None
+        if not math.isfinite(seconds) or seconds < MIN_CLIENT_TIMEOUT:
+            raise _BadRequest(
+                400,
+                f"timeout={asked[:40]} is refused: the shortest deadline a client may ask for "
+                f"is {MIN_CLIENT_TIMEOUT:g} s",
+                f"Ask for timeout={MIN_CLIENT_TIMEOUT:g} or more, or leave timeout out "
+                f"(the server's deadline is {self.config.timeout:g} s).",
+            )
+        return min(self.config.timeout, seconds)
 
     def service_description(self, request: Request) -> Response:
         accept = request.headers.get("accept", "")
@@ -644,6 +672,7 @@ def create_app(config: ServerConfig | None = None, *, pool: WorkerPool | None = 
         size=config.max_concurrency,
         max_queue=config.max_queue,
         memory_limit=config.worker_memory,
+        spares=config.spare_workers,
     )
     site = _Site(config, pool)
 
@@ -734,9 +763,16 @@ async def serve(config: ServerConfig, *, ready=None) -> None:
         size=config.max_concurrency,
         max_queue=config.max_queue,
         memory_limit=config.worker_memory,
+        spares=config.spare_workers,
     )
     try:
         await pool.start()
+        if pool.sandbox is not None and not pool.sandbox.active:
+            print(
+                "coopgraph serve: warning: query workers can still open network sockets: "
+                f"{pool.sandbox.reason}; SERVICE is refused by the query check alone",
+                file=sys.stderr,
+            )
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
         # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only
         # when the socket says it is TCP, and without it every answer written in two

@@ -3,18 +3,21 @@
 Why processes: a query cannot be stopped from another thread (Oxigraph evaluates in Rust,
 rdflib's parser never checks for cancellation), so the only killable unit is a process.
 The pool keeps ``size`` workers; a task goes to an idle one; when the deadline passes the
-worker is killed (SIGKILL), the request gets ``QueryDeadlineError``, and a fresh worker
-takes its place in the background. A worker that dies on its own (the memory limit, a
-crash in the engine) is replaced the same way. When every worker is busy, requests wait
-in a bounded queue; beyond it, ``PoolBusyError`` at once (the server answers 503 with
-Retry-After).
+worker is killed (SIGKILL), the request gets ``QueryDeadlineError``, and a warm spare (a
+worker that has loaded the data and waits, ``spares`` of them) takes its place at once,
+while a fresh spare loads in the background. Without a spare, every kill would leave the
+pool one worker short for as long as a load takes (seconds at 10^6 triples), which a
+client asking for short deadlines could repeat at will. A worker that dies on its own
+(the memory limit, a crash in the engine) is replaced the same way. When every worker is
+busy, requests wait in a bounded queue; beyond it, ``PoolBusyError`` at once (the server
+answers 503 with Retry-After).
 
 Spawn, not fork: a worker is a fresh ``python -m graph.workers`` that loads the store
 itself. Forking the server would copy an asyncio loop, uvicorn's sockets and, once loaded,
 Oxigraph's Rust state (its threads are not copied, their locks are), and the store would
 then be shared copy-on-write by processes that each believe they own it. Loading per
 worker costs 0.25 s of imports plus 0.03 s for our 2.5k triples (about 1 s for 100k,
-docs/performance.md), paid at start and after a kill, never per request.
+docs/performance.md), paid at start and, by a spare, after a kill: never per request.
 
 The parent and a worker talk over the worker's stdin and stdout: 8-byte big-endian
 length, then a pickle. Only this module's own child reads what it writes, and vice versa.
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CoopGraphError
+from graph.sandbox import SandboxState
 
 __all__ = [
     "PoolBusyError",
@@ -89,6 +93,8 @@ class PoolStats:
     started: int = 0
     killed: int = 0
     crashed: int = 0
+    #: Spares put in the place of a killed or crashed worker.
+    promoted: int = 0
 
 
 class _Worker:
@@ -149,7 +155,8 @@ class WorkerPool:
     """``size`` worker processes over the data in ``data_dir`` (None: the shipped data).
 
     ``max_queue`` requests may wait for a worker; ``memory_limit`` (MiB, 0 for none) caps
-    each worker's address space, so one query cannot take the machine's memory.
+    each worker's address space, so one query cannot take the machine's memory; ``spares``
+    workers stand by, loaded, to replace a killed one without a wait.
     """
 
     def __init__(
@@ -159,20 +166,27 @@ class WorkerPool:
         size: int = 2,
         max_queue: int = 32,
         memory_limit: int = 2048,
+        spares: int = 1,
     ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
+        if spares < 0:
+            raise ValueError("a pool cannot have fewer than no spares")
         self.data_dir = Path(data_dir).resolve() if data_dir is not None else None
         self.size = size
         self.max_queue = max_queue
         self.memory_limit = memory_limit
+        self.spares = spares
         self.stats = PoolStats()
         self._idle: collections.deque[_Worker] = collections.deque()
+        self._spares: collections.deque[_Worker] = collections.deque()
         self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._all: set[_Worker] = set()
         self._background: set[asyncio.Task] = set()
         self._started = False
         self._closed = False
+        #: What the last worker to start said of its sandbox (``graph.sandbox``).
+        self.sandbox: SandboxState | None = None
 
     @property
     def started(self) -> bool:
@@ -182,6 +196,11 @@ class WorkerPool:
     def idle(self) -> int:
         """How many workers wait for a task."""
         return len(self._idle)
+
+    @property
+    def standing_by(self) -> int:
+        """How many loaded spares wait to replace a worker."""
+        return len(self._spares)
 
     @property
     def pids(self) -> list[int]:
@@ -198,14 +217,15 @@ class WorkerPool:
             return
         self._started = True
         results = await asyncio.gather(
-            *(self._spawn() for _ in range(self.size)), return_exceptions=True
+            *(self._spawn() for _ in range(self.size + self.spares)), return_exceptions=True
         )
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:
             await self.close()
             raise errors[0]
-        for worker in results:
+        for worker in results[: self.size]:
             self._release(worker)
+        self._spares.extend(results[self.size :])
 
     async def run(self, task: Any, deadline: float) -> Any:
         """Answer ``task`` in a worker within ``deadline`` seconds of evaluation.
@@ -232,6 +252,7 @@ class WorkerPool:
             await worker.kill()
         self._all.clear()
         self._idle.clear()
+        self._spares.clear()
 
     # --- internals ------------------------------------------------------------------------
 
@@ -270,6 +291,7 @@ class WorkerPool:
             await worker.kill()
             raise WorkerStartError(payload["message"], hint=payload.get("hint") or None)
         self.stats.started += 1
+        self.sandbox = payload["sandbox"]
         return worker
 
     async def _acquire(self, wait: float) -> _Worker:
@@ -320,7 +342,16 @@ class WorkerPool:
         self._idle.append(worker)
 
     def _discard(self, worker: _Worker) -> None:
+        """Forget a dead worker: a spare takes its place now, a new one loads meanwhile."""
         self._all.discard(worker)
+        while self._spares:
+            spare = self._spares.popleft()
+            if spare.process.returncode is None:
+                self.stats.promoted += 1
+                self._release(spare)
+                break
+            self._all.discard(spare)  # died while standing by: load another one below too
+            self._spawn_in_background(self._replace())
         self._spawn_in_background(self._replace())
 
     async def _execute(self, worker: _Worker, task: Any, deadline: float) -> Any:
@@ -366,7 +397,11 @@ class WorkerPool:
                 await worker.kill()
                 self._all.discard(worker)
                 return
-            self._release(worker)
+            serving = len(self._all) - len(self._spares) - 1  # not counting this one
+            if serving < self.size:
+                self._release(worker)
+            else:
+                self._spares.append(worker)
             return
 
     def _spawn_in_background(self, coroutine) -> None:
@@ -452,6 +487,10 @@ def main() -> None:
     _watch_parent(config["parent"])
     _limit_memory(config["memory_limit"])
     data_dir = config["data_dir"]
+    # Before any query: a SERVICE that fooled graph.safety still reaches no socket.
+    from graph.sandbox import deny_network
+
+    sandbox = deny_network()
     try:
         from graph import server_tasks
 
@@ -462,7 +501,7 @@ def main() -> None:
     except Exception as error:
         _write(out, ("error", {"message": f"{type(error).__name__}: {error}", "hint": None}))
         return
-    _write(out, ("ready", os.getpid()))
+    _write(out, ("ready", {"pid": os.getpid(), "sandbox": sandbox}))
     while True:
         try:
             task = _read(inp)

@@ -395,3 +395,110 @@ def test_workers_die_with_a_killed_server_even_mid_query():
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers)
+
+
+# --- clients that try to wear the server down -----------------------------------------------
+
+
+def _loop(live: LiveServer, query: str, timeout: str, stop: threading.Event, statuses: list):
+    """One client sending ``query`` with ``timeout=`` again and again until told to stop."""
+    path = "/sparql?" + f"query={quote(query, safe='')}&timeout={quote(timeout, safe='')}"
+    connection = http.client.HTTPConnection(live.host, live.port, timeout=60)
+    sent = 0
+    while not stop.is_set() and sent < 5000:  # bounded in count as well as in time
+        sent += 1
+        try:
+            connection.request("GET", path, headers={"Accept": JSON})
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        except (OSError, http.client.HTTPException) as error:
+            statuses.append(repr(error))
+            connection.close()
+            connection = http.client.HTTPConnection(live.host, live.port, timeout=60)
+    connection.close()
+
+
+def test_tiny_timeouts_in_a_loop_kill_no_worker_and_plain_queries_still_answer(record_property):
+    live = LiveServer("--workers", "2", "--spare-workers", "1")
+    try:
+        workers_before = sorted(live.workers())
+        path = "/sparql?query=" + quote("ASK { ?s ?p ?o }", safe="")
+        alone, errors = _load(live.host, live.port, path, clients=1, per_client=30)
+        assert errors == []
+
+        stop = threading.Event()
+        statuses: list[list] = [[], []]
+        attackers = [
+            threading.Thread(target=_loop, args=(live, RUNAWAY, asked, stop, out))
+            for asked, out in zip(("0.001", "-1"), statuses, strict=True)
+        ]
+        for thread in attackers:
+            thread.start()
+        try:
+            time.sleep(0.5)
+            during, errors = _load(live.host, live.port, path, clients=1, per_client=30)
+        finally:
+            stop.set()
+            for thread in attackers:
+                thread.join(timeout=60)
+        assert errors == [], errors
+        sent = sum(len(s) for s in statuses)
+        assert sent > 20, "the attacking clients must really have run"
+        assert {s for out in statuses for s in out} == {400}
+        # Not one worker was killed or replaced: the same processes serve.
+        assert sorted(live.workers()) == workers_before
+        report = (
+            f"plain ASK alone p50 {statistics.median(alone) * 1000:.1f} ms; beside two clients "
+            f"looping timeout=0.001 and timeout=-1 ({sent} requests) p50 "
+            f"{statistics.median(during) * 1000:.1f} ms"
+        )
+        print(report)
+        record_property("tiny-timeouts", report)
+    finally:
+        code, stderr = live.stop()
+    assert code == 0, stderr
+
+
+def test_a_killed_worker_is_replaced_by_a_spare_at_once():
+    live = LiveServer("--workers", "1", "--spare-workers", "1", "--timeout", "2")
+    try:
+        before = set(live.workers())
+        assert len(before) == 2  # one serving, one standing by
+        connection = http.client.HTTPConnection(live.host, live.port, timeout=60)
+        connection.request("GET", "/sparql?query=" + quote(RUNAWAY, safe=""))
+        response = connection.getresponse()
+        assert response.status == 503 and "stopped" in response.read().decode()
+        # The spare answers the very next query: it had loaded the data already.
+        connection.request("GET", "/sparql?query=" + quote("ASK {}", safe=""))
+        response = connection.getresponse()
+        assert response.status == 200, response.read()
+        response.read()
+        connection.close()
+        after = set(live.workers())
+        assert len(before - after) == 1  # the killed one is gone; its spare serves
+    finally:
+        code, stderr = live.stop()
+    assert code == 0, stderr
+
+
+def test_clients_that_disconnect_mid_body_leave_no_traceback_in_the_log():
+    live = LiveServer()
+    try:
+        for _ in range(5):
+            with socket.create_connection((live.host, live.port), timeout=10) as sock:
+                sock.sendall(
+                    b"POST /sparql HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Type: application/sparql-query\r\nContent-Length: 1000\r\n\r\n"
+                    b"SELECT * W"
+                )
+            time.sleep(0.05)
+        # Still serving.
+        connection = http.client.HTTPConnection(live.host, live.port, timeout=60)
+        connection.request("GET", "/sparql?query=" + quote("ASK {}", safe=""))
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        code, stderr = live.stop()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr and "ClientDisconnect" not in stderr, stderr
