@@ -114,6 +114,10 @@ def layout(
         if footprints:
             _separate_all(positions, shown, footprints, pinned=set())
     _place_near_neighbours(network, positions)
+    if footprints:
+        # The others (shown when selected, or when their kind is ticked) find a free spot
+        # near their neighbours, around the drawing that stays as it is.
+        _separate_all(positions, list(positions), footprints, pinned=set(shown))
     return {node: (round(x), round(y)) for node, (x, y) in sorted(positions.items())}, {}
 
 

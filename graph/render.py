@@ -201,6 +201,7 @@ UI: dict[str, dict[str, str]] = {
         "notation": "Notation",
         "homepage": "Site web",
         "hidden_kind": "(type masqué)",
+        "colon": " : ",
     },
     "de": {
         "title": "Aussenbeziehungen der Republik und des Kantons Jura",
@@ -282,6 +283,7 @@ UI: dict[str, dict[str, str]] = {
         "notation": "Notation",
         "homepage": "Website",
         "hidden_kind": "(Art ausgeblendet)",
+        "colon": ": ",
     },
     "en": {
         "title": "External cooperation of the Republic and Canton of Jura",
@@ -361,6 +363,7 @@ UI: dict[str, dict[str, str]] = {
         "notation": "Notation",
         "homepage": "Website",
         "hidden_kind": "(kind hidden)",
+        "colon": ": ",
     },
 }
 

@@ -509,19 +509,126 @@ def test_clicking_a_node_and_an_edge_fills_the_details_panel(
     opened.assert_clean()
 
 
-def test_language_switch_relabels_with_french_fallback(open_page, shipped_page: str) -> None:
+def test_language_switch_relabels_with_a_visible_fallback(open_page, shipped_page: str) -> None:
     opened = open_page(shipped_page, "graph.html")
     land = ID + "land-bade-wurtemberg"
     label = "(id) => coopGraph.nodes.get(id).label"
     assert opened.js(label, land) == "Land de Bade-Wurtemberg"
     opened.page.select_option("#language", "de")
     assert opened.js(label, land) == "Land Baden-Württemberg"
-    assert opened.js(label, ID + "ficd").startswith("Fédération interjurassienne")  # fallback
-    assert opened.page.inner_text("#page-title").startswith("Aussenbeziehungen")
+    # No German name: the French one, marked as such on the canvas and in the panel.
+    ficd = opened.js(label, ID + "ficd")
+    assert ficd.startswith("Fédération interjurassienne") and ficd.endswith("[fr]")
+    opened.js("(id) => coopGraph.selectNode(id, false)", ID + "ficd")
+    assert opened.js("document.querySelector('#details h2 [lang]').lang") == "fr"
+    assert opened.page.inner_text("#details h2 .lang-tag").lower() == "fr"
+    assert opened.page.inner_text("#page-title") == (
+        "Aussenbeziehungen der Republik und des Kantons Jura"
+    )
     opened.page.select_option("#language", "en")
     assert opened.js(label, RCJU) == "Canton of Jura"
     click_node(opened, RCJU)
     assert "Relations (" in details(opened) and "cooperates with" in details(opened)
+    opened.assert_clean()
+
+
+#: Text nodes written in the page's language (not in an element that says it is in another
+#: one, as the names that fall back do), outside scripts and the language menu.
+CHROME_TEXTS = """() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const text = node.textContent.trim();
+        const host = node.parentElement;
+        if (!text || host.closest('script, style, noscript, select')) continue;
+        if (host.closest('[lang]') !== document.documentElement) continue;
+        out.push(text);
+    }
+    return out.concat([document.title, document.getElementById('search').placeholder]);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str) -> None:
+    from graph.network import KINDS
+    from graph.render import UI
+
+    french = {text for key, text in UI["fr"].items() if UI[lang][key] != text}
+    french |= {k.labels["fr"] for k in KINDS if k.labels[lang] != k.labels["fr"]}
+    opened = open_page(shipped_page, "graph.html")
+    opened.page.select_option("#language", lang)
+    for view in (None, RCJU, "edge"):
+        if view == "edge":
+            opened.js("(id) => coopGraph.selectEdge(id, false)", edge_between(opened, RCJU, QUEBEC))
+        elif view:
+            opened.js("(id) => coopGraph.selectNode(id, false)", view)
+        texts = opened.js(CHROME_TEXTS)
+        left = [
+            text
+            for text in texts
+            for word in french
+            if text == word or (len(word) >= 8 and word in text)
+        ]
+        assert left == [], view
+    opened.page.fill("#search", "zzzz")
+    assert opened.page.inner_text("#matches .hint") == UI[lang]["no_match"]
+    opened.assert_clean()
+
+
+#: Words of the details panel and the legend that the layout broke across two lines
+#: anywhere but after a hyphen or a slash (a web address may break anywhere).
+BROKEN_WORDS = r"""() => {
+    const broken = [];
+    const range = document.createRange();
+    for (const root of document.querySelectorAll('#details, #legend')) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (node.parentElement.closest('.iri')) continue;
+            const words = /\S+/g;
+            let m;
+            while ((m = words.exec(node.textContent))) {
+                if (/^https?:/.test(m[0])) continue;
+                let top = null;
+                for (let i = 0; i < m[0].length; i++) {
+                    range.setStart(node, m.index + i);
+                    range.setEnd(node, m.index + i + 1);
+                    const r = range.getClientRects()[0];
+                    if (!r) continue;
+                    if (top !== null && r.top > top + 2 && !'-–/'.includes(m[0][i - 1])) {
+                        broken.push(m[0]);
+                    }
+                    top = r.top;
+                }
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+def test_no_word_is_broken_by_the_layout(open_page, shipped_page: str) -> None:
+    opened = open_page(shipped_page, "graph.html")
+    for lang in ("fr", "de", "en"):
+        opened.page.select_option("#language", lang)
+        assert opened.js(BROKEN_WORDS) == [], lang
+        opened.js("(id) => coopGraph.selectEdge(id, false)", edge_between(opened, RCJU, QUEBEC))
+        assert opened.js(BROKEN_WORDS) == [], lang
+        opened.js("(id) => coopGraph.selectNode(id, false)", RCJU)
+        assert opened.js(BROKEN_WORDS) == [], lang
+        opened.js("coopGraph.clearSelection()")
+    opened.assert_clean()
+
+
+def test_switching_language_closes_the_tooltip(open_page, shipped_page: str) -> None:
+    opened = open_page(shipped_page, "graph.html")
+    x, y = opened.js(NODE_POINT, QUEBEC)
+    opened.page.mouse.move(x - 30, y - 30)
+    opened.page.mouse.move(x, y)
+    opened.page.wait_for_selector("div.vis-tooltip", state="visible")
+    opened.page.select_option("#language", "en")
+    assert not opened.page.is_visible("div.vis-tooltip")
     opened.assert_clean()
 
 

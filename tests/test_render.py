@@ -221,6 +221,13 @@ def test_languages(shipped: Loaded) -> None:
         render_html(shipped.graph, lang="rm")
 
 
+def test_the_page_has_every_one_of_its_words_in_each_language() -> None:
+    from graph.render import UI
+
+    assert set(UI["fr"]) == set(UI["de"]) == set(UI["en"])
+    assert all(text for table in UI.values() for text in table.values())
+
+
 def test_geo_layout_puts_places_on_the_map(shipped: Loaded) -> None:
     data = page_data(render_html(shipped.graph, layout="geo"))
     where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"]}
