@@ -202,6 +202,7 @@ UI: dict[str, dict[str, str]] = {
         "homepage": "Site web",
         "hidden_kind": "(type masqué)",
         "colon": " : ",
+        "legend_toggle": "Légende",
     },
     "de": {
         "title": "Aussenbeziehungen der Republik und des Kantons Jura",
@@ -284,6 +285,7 @@ UI: dict[str, dict[str, str]] = {
         "homepage": "Website",
         "hidden_kind": "(Art ausgeblendet)",
         "colon": ": ",
+        "legend_toggle": "Legende",
     },
     "en": {
         "title": "External cooperation of the Republic and Canton of Jura",
@@ -364,6 +366,7 @@ UI: dict[str, dict[str, str]] = {
         "homepage": "Website",
         "hidden_kind": "(kind hidden)",
         "colon": ": ",
+        "legend_toggle": "Legend",
     },
 }
 

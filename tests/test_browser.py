@@ -365,6 +365,33 @@ def test_labels_of_a_synthetic_graph_of_300_entities(
     opened.assert_clean()
 
 
+def test_a_narrow_window_keeps_the_legend_and_the_details_behind_toggles(
+    open_page, shipped_page: str, tmp_path: Path
+) -> None:
+    opened = open_page(shipped_page, "graph.html", width=800)
+    # The drawing takes the whole width, its labels as legible as in a wide window.
+    figures = measure_labels(opened)
+    assert figures["smallest_label_px"] >= 11 and figures["overlapping_label_pairs"] == 0
+    record("labels-shipped-800", {"opening_800x900": figures})
+    screenshot(opened, tmp_path, "graph-opening-800.png")
+    assert not opened.page.is_visible("#legend")
+    opened.page.click("#legend-toggle")
+    assert opened.page.is_visible("#legend")
+    assert opened.page.get_attribute("#legend-toggle", "aria-expanded") == "true"
+    proximity = "input[data-filter='axis:https://w3id.org/jura-coop/id/concept/axe-proximite']"
+    assert opened.page.is_visible(proximity)
+    screenshot(opened, tmp_path, "graph-legend-800.png")
+    opened.page.click("#legend-toggle")
+    assert not opened.page.is_visible("#legend")
+    # Clicking an entity opens its details over the drawing.
+    click_node(opened, QUEBEC)
+    assert opened.page.is_visible("#details")
+    assert details(opened).startswith("Province du Québec")
+    opened.page.click("#details-toggle")
+    assert not opened.page.is_visible("#details")
+    opened.assert_clean()
+
+
 def canvas_point(opened: Opened, node: str) -> list[float]:
     """Where a node is drawn, in the canvas's own pixels."""
     return opened.js(
