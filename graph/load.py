@@ -192,6 +192,13 @@ def parse_turtle(path: Path) -> Graph:
         ) from None
     except (SyntaxError, ValueError, ParserError) as error:
         raise DataSyntaxError(path, None, None, str(error)) from None
+    except (IndexError, KeyError, TypeError, AttributeError) as error:
+        # rdflib's Turtle parser trips over some broken texts (a file that ends in "(").
+        # Oxigraph's parser names the position; if it finds nothing, say what rdflib hit.
+        _check_strict(path, text)
+        raise DataSyntaxError(
+            path, None, None, f"rdflib cannot read this file ({type(error).__name__}: {error})"
+        ) from None
     _check_strict(path, text)
     _check_literals(path, text, graph)
     return _plain_strings(graph)
