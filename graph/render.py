@@ -60,13 +60,16 @@ __all__ = [
     "TooManyNodesError",
     "initially_shown",
     "json_for_script",
+    "name_in_year",
     "opening_view",
     "page_data",
     "relation_group",
+    "renamings",
     "render_html",
     "render_loaded",
     "view_network",
     "write_html",
+    "year_spans",
 ]
 
 #: Languages of the page (labels fall back to French).
@@ -203,6 +206,13 @@ UI: dict[str, dict[str, str]] = {
         "hidden_kind": "(type masqué)",
         "colon": " : ",
         "legend_toggle": "Légende",
+        "time": "Année",
+        "year_on": "Le réseau tel qu'il était une année donnée",
+        "all_years": "toutes les années",
+        "undated_note": "En pointillé : relation dont le début est inconnu (non datée), "
+        "montrée dès que ses parties existent.",
+        "undated": "Début inconnu (non datée)",
+        "name_in_year": "Nom en {year} : ",
     },
     "de": {
         "title": "Aussenbeziehungen der Republik und des Kantons Jura",
@@ -286,6 +296,13 @@ UI: dict[str, dict[str, str]] = {
         "hidden_kind": "(Art ausgeblendet)",
         "colon": ": ",
         "legend_toggle": "Legende",
+        "time": "Jahr",
+        "year_on": "Das Netz, wie es in einem Jahr war",
+        "all_years": "alle Jahre",
+        "undated_note": "Gestrichelt: Beziehung mit unbekanntem Beginn (undatiert), gezeigt, "
+        "sobald ihre Parteien bestehen.",
+        "undated": "Beginn unbekannt (undatiert)",
+        "name_in_year": "Name im Jahr {year}: ",
     },
     "en": {
         "title": "External cooperation of the Republic and Canton of Jura",
@@ -367,6 +384,13 @@ UI: dict[str, dict[str, str]] = {
         "hidden_kind": "(kind hidden)",
         "colon": ": ",
         "legend_toggle": "Legend",
+        "time": "Year",
+        "year_on": "The network as it stood in a given year",
+        "all_years": "all years",
+        "undated_note": "Dashed: a relation whose start is unknown (undated), shown from "
+        "the year its parties existed.",
+        "undated": "Start unknown (undated)",
+        "name_in_year": "Name in {year}: ",
     },
 }
 
@@ -522,6 +546,8 @@ def page_data(
 
     view = opening_view(network, every_group=every_group)
     captions = {node: _captions(data) for node, data in network.nodes(data=True)}
+    spans = year_spans(network)
+    renamed = renamings(network)
     tiers = _tiers(network, view)
     sizes = {node: _node_size(network.degree(node)) for node in network}
     footprints = {}
@@ -529,10 +555,11 @@ def page_data(
     for node in network:
         tier = tiers[node]
         # Never narrower than the longest word: vis-network would cut it ("Franche-C|omté").
-        wrap[node] = math.ceil(
-            max(LABEL_WIDTH[tier], longest_word(captions[node].values(), FONT[tier]) + 2)
-        )
-        width, height = label_size(captions[node].values(), FONT[tier], wrap[node])
+        texts = [*captions[node].values(), *_former_captions(renamed.get(node, []))]
+        wrap[node] = math.ceil(max(LABEL_WIDTH[tier], longest_word(texts, FONT[tier]) + 2))
+        # Room for the label in every language, and for the names borne in other years.
+        texts = [*captions[node].values(), *_former_captions(renamed.get(node, []))]
+        width, height = label_size(texts, FONT[tier], wrap[node])
         footprints[node] = Footprint(sizes[node], width, height, FONT[tier])
     drawn = [(u, v, network.edges[u, v, k].get("axis", "")) for u, v, k in sorted(view.edges)]
     positions, far = compute_layout(
@@ -552,13 +579,30 @@ def page_data(
             k[len("label_") :]: v for k, v in attributes.items() if k.startswith("label_")
         }
         entry["caption"] = captions[node]
+        if node in renamed:
+            entry["renamed"] = [list(r) for r in renamed[node]]
         if node in far:
             entry["geo_note"] = far[node]
         info[node] = entry
     edge_info = {
-        item["id"]: {"from": u, "to": v, "key": k, "group": relation_group(a), **a}
+        item["id"]: {
+            "from": u,
+            "to": v,
+            "key": k,
+            "group": relation_group(a),
+            "years": [spans[u, v, k]["from"], spans[u, v, k]["to"]],
+            **({"undated": True} if spans[u, v, k]["undated"] else {}),
+            **a,
+        }
         for item, (u, v, k, a) in zip(edges, _sorted_edges(network), strict=True)
     }
+    years = [y for span in spans.values() for y in (span["from"], span["to"]) if y is not None]
+    years += [
+        y
+        for _, data in network.nodes(data=True)
+        for name in ("founding_date", "date", "start_date", "end_date")
+        if (y := _year(data.get(name))) is not None
+    ]
     kinds_present = {data["kind"] for _, data in network.nodes(data=True)}
     axes_present = {
         data.get("axis", "")
@@ -596,6 +640,10 @@ def page_data(
             if key in groups_present
         ],
         "labelMinPx": LABEL_MIN_PX,
+        # The slider runs from the earliest dated fact to the current year (the page reads
+        # the clock: the same data gives the same file whatever the day).
+        "firstYear": min(years) if years else None,
+        "lastYear": max(years) if years else None,
         "nodes": nodes,
         "edges": edges,
         "options": options,
@@ -604,6 +652,65 @@ def page_data(
         "terms": _terms(graph, network),
         "documents": network.graph.get("documents", {}),
     }
+
+
+# --- time ---------------------------------------------------------------------------------
+
+
+def _year(text: str | None) -> int | None:
+    """The year of a date at any precision (xsd:gYear, gYearMonth, date): its first four
+    characters, as the as-of-year query reads it."""
+    if not text or len(text) < 4 or not text[:4].isdigit():
+        return None
+    return int(text[:4])
+
+
+def year_spans(network: nx.MultiDiGraph) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """When each relation held, as the as-of-year query reads the data: from its start year
+    (whole: a relation started during a year counts for that year) to its end year, and not
+    before both its parties existed (their founding year). A relation with no start is
+    ``undated`` (for the cooperation: on an axis, or qualified); it holds as far back as its
+    parties. ``from``/``to`` are None where nothing bounds them."""
+    founded = {node: _year(data.get("founding_date")) for node, data in network.nodes(data=True)}
+    spans = {}
+    for u, v, k, data in network.edges(keys=True, data=True):
+        start = _year(data.get("start_date"))
+        bounds = [y for y in (start, founded[u], founded[v]) if y is not None]
+        spans[(u, v, k)] = {
+            "from": max(bounds) if bounds else None,
+            "to": _year(data.get("end_date")),
+            "undated": start is None
+            and ("relation" in data or relation_group(data) == "cooperation"),
+        }
+    return spans
+
+
+def renamings(network: nx.MultiDiGraph) -> dict[str, list[tuple[int, str, str]]]:
+    """Entity -> its dated renamings (year, former name, new name), oldest first: the name
+    an entity bore in a year is the new name of its last renaming up to that year, else the
+    former name of its first renaming after it, else today's (as the as-of-year query)."""
+    found: dict[str, list[tuple[int, str, str, str]]] = {}
+    for event, data in network.nodes(data=True):
+        year = _year(data.get("date"))
+        if str(JC.Renaming) not in data.get("types", []) or year is None:
+            continue
+        for _, body, key in network.out_edges(event, keys=True):
+            if network.edges[event, body, key]["predicate"] == str(ORG.resultingOrganization):
+                found.setdefault(body, []).append(
+                    (year, data["date"], data.get("former_name", ""), data.get("new_name", ""))
+                )
+    return {
+        body: [(year, former, new) for year, _, former, new in sorted(items)]
+        for body, items in sorted(found.items())
+    }
+
+
+def name_in_year(renamed: list[tuple[int, str, str]], year: int) -> str | None:
+    """The name borne in ``year`` according to ``renamed`` (see ``renamings``), or None for
+    today's label."""
+    last = [new for y, _, new in renamed if y <= year]
+    later = [former for y, former, _ in renamed if y > year]
+    return (last[-1] if last else later[0] if later else None) or None
 
 
 def _captions(attributes: dict[str, Any]) -> dict[str, str]:
@@ -625,6 +732,12 @@ def _captions(attributes: dict[str, Any]) -> dict[str, str]:
             text = text[:57] + "…"
         captions[lang] = text + (f" [{tag}]" if tag not in (lang, "none") else "")
     return captions
+
+
+def _former_captions(renamed: list[tuple[int, str, str]]) -> list[str]:
+    """The canvas labels of the names borne before (as _captions: tagged outside French)."""
+    names = {text for _, former, new in renamed for text in (former, new) if text}
+    return sorted(names) + sorted(f"{name} [fr]" for name in names)
 
 
 def _tiers(network: nx.MultiDiGraph, view: OpeningView) -> dict[str, str]:

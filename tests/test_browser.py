@@ -659,6 +659,62 @@ def test_switching_language_closes_the_tooltip(open_page, shipped_page: str) -> 
     opened.assert_clean()
 
 
+def set_year(opened: Opened, year: int) -> None:
+    """As a person does: tick the year box, move the slider."""
+    if not opened.page.is_checked("#year-on"):
+        opened.page.check("#year-on")
+    opened.page.fill("#year", str(year))
+
+
+def test_the_year_slider_shows_the_network_as_it_stood(
+    open_page, shipped_page: str, tmp_path: Path
+) -> None:
+    from graph.query import run_query
+
+    opened = open_page(shipped_page, "graph.html")
+    bounds = opened.js(
+        "[+document.getElementById('year').min, +document.getElementById('year').max]"
+    )
+    assert bounds[0] <= 1975 and bounds[1] >= 2025
+    label = "(id) => coopGraph.nodes.get(id).label"
+    set_year(opened, 1995)
+    # The body bears the name it had then; the relations begun later are not drawn.
+    assert opened.js(label, ID + "arcjurassien-org") == "Communauté de travail du Jura"
+    assert hidden(opened, ID + "ficd")  # its cooperation with the canton began in 2018
+    assert not opened.js(
+        "(id) => coopGraph.edges.get(id).hidden", edge_between(opened, RCJU, QUEBEC)
+    )
+    # Undated (no known start): drawn dashed, and said to be undated.
+    doubs = edge_between(opened, RCJU, ID + "departement-doubs")
+    assert opened.js("(id) => coopGraph.edges.get(id).dashes", doubs)
+    opened.js("(id) => coopGraph.selectEdge(id, false)", doubs)
+    assert "non datée" in details(opened)
+    opened.js("coopGraph.clearSelection()")
+    screenshot(opened, tmp_path, "graph-year-1995.png")
+    # The page and the as-of-year query agree on what held, year after year.
+    relations = "() => coopGraph.edges.get({filter: e => !e.hidden}).map(e => e.id)"
+    edge_info = opened.js(
+        "() => JSON.parse(document.getElementById('graph-data').textContent).edgeInfo"
+    )
+    kinds = {
+        "https://w3id.org/jura-coop/ontology#Cooperation",
+        "http://www.w3.org/ns/org#Membership",
+    }
+    for year in (1984, 1995, 2001, 2012, 2022):
+        set_year(opened, year)
+        drawn = {
+            (edge_info[e]["from"], edge_info[e]["to"], edge_info[e]["relation"])
+            for e in opened.js(relations)
+            if edge_info[e].get("axis") and edge_info[e].get("relation_type") in kinds
+        }
+        rows = run_query("as-of-year", params={"year": str(year)}).records()
+        assert drawn == {(r["actor"], r["partner"], r["relation"]) for r in rows}, year
+    opened.page.uncheck("#year-on")
+    assert opened.js(label, ID + "arcjurassien-org") == "Arcjurassien.org"
+    assert not hidden(opened, ID + "ficd")
+    opened.assert_clean()
+
+
 def test_physics_can_be_turned_on_and_off(open_page, shipped_page: str) -> None:
     opened = open_page(shipped_page, "graph.html")
     opened.page.click("#physics")

@@ -21,15 +21,20 @@ from graph.render import (
     DEFAULT_MAX_NODES,
     TooManyNodesError,
     initially_shown,
+    name_in_year,
     opening_view,
     relation_group,
+    renamings,
     render_html,
     view_network,
     write_html,
+    year_spans,
 )
 
 ID = "https://w3id.org/jura-coop/id/"
 RCJU = ID + "rcju"
+COOPERATION = "https://w3id.org/jura-coop/ontology#Cooperation"
+MEMBERSHIP = "http://www.w3.org/ns/org#Membership"
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 REPO = Path(__file__).parent.parent
 
@@ -325,6 +330,45 @@ def test_the_page_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
         )
         pages.append(result.stdout)
     assert pages[0] == pages[1]
+
+
+# --- time: one reading of "as it stood in year X" ------------------------------------------
+
+
+@pytest.mark.parametrize("year", [1980, 1986, 1990, 1995, 2001, 2005, 2012, 2021, 2025])
+def test_the_slider_and_the_as_of_year_query_agree(shipped: Loaded, year: int) -> None:
+    """The relations the page draws in a year, and the names it gives their partners, are
+    those of the catalogue's as-of-year query."""
+    from graph.query import run_query
+
+    rows = run_query("as-of-year", params={"year": str(year)}).records()
+    network = to_networkx(shipped.graph)
+    spans = year_spans(network)
+    in_force = set()
+    for (u, v, k), span in spans.items():
+        data = network.edges[u, v, k]
+        # The query's scope: cooperations and memberships on an axis (not funding).
+        if data.get("axis") and data.get("relation_type") in (COOPERATION, MEMBERSHIP):
+            if (span["from"] is None or span["from"] <= year) and (
+                span["to"] is None or span["to"] >= year
+            ):
+                in_force.add((u, v, data["relation"]))
+    assert in_force == {(r["actor"], r["partner"], r["relation"]) for r in rows}
+    renamed = renamings(network)
+    for row in rows:
+        name = name_in_year(renamed.get(row["partner"], []), year) or row["partnerLabel"]
+        assert name == row["nameInYear"], row["partner"]
+        undated = spans[row["actor"], row["partner"], row["relation"]]["undated"]
+        assert undated == row["startUnknown"]
+
+
+def test_a_body_bears_the_name_of_the_year(shipped: Loaded) -> None:
+    renamed = renamings(to_networkx(shipped.graph))[ID + "arcjurassien-org"]
+    assert name_in_year(renamed, 1995) == "Communauté de travail du Jura"
+    assert name_in_year(renamed, 2010) == "Conférence TransJurassienne"
+    assert name_in_year(renamed, 2022) == "Arcjurassien.org"
+    data = page_data(render_html(shipped.graph))
+    assert data["firstYear"] <= 1975 and data["lastYear"] >= 2021
 
 
 def test_empty_graph_renders(tmp_path: Path) -> None:
