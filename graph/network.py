@@ -308,25 +308,11 @@ _DATES: dict[str, URIRef] = {
     "duration": JC.duration,
 }
 
-#: Labels of the predicates that the ontology does not define (it labels only jc: terms
-#: and gives no German). Used when the graph has no label in the language asked for.
+#: Labels of the predicates of other vocabularies (ORG, DCTERMS, schema.org...), which the
+#: ontology does not define. Our own jc: terms are labelled in fr, de and en in
+#: ontology/jura-coop.ttl and read from the graph. Used when the graph has no label in the
+#: language asked for.
 PREDICATE_LABELS: dict[URIRef, dict[str, str]] = {
-    JC.cooperatesWith: {"de": "kooperiert mit"},
-    JC.canFund: {"de": "kann finanzieren"},
-    JC.party: {"de": "Vertragspartei"},
-    JC.framework: {"de": "Rahmen"},
-    JC.theme: {"de": "Handlungsfeld"},
-    JC.axis: {"de": "Achse"},
-    JC.task: {"de": "Aufgabe"},
-    JC.objective: {"de": "Ziel"},
-    JC.legalBasis: {"de": "Rechtsgrundlage"},
-    JC.managingAuthority: {"de": "Verwaltungsbehörde"},
-    JC.mandatedOrganization: {"de": "beauftragte Organisation"},
-    JC.newMember: {"de": "neues Mitglied"},
-    JC.actor: {"de": "Akteur"},
-    JC.partner: {"de": "Partner"},
-    JC.funder: {"de": "Geldgeber"},
-    JC.fundedItem: {"de": "finanzierter Gegenstand"},
     ORG.memberOf: {"fr": "membre de", "de": "Mitglied von", "en": "member of"},
     ORG.hasMember: {"fr": "a pour membre", "de": "hat als Mitglied", "en": "has member"},
     ORG.member: {"fr": "membre", "de": "Mitglied", "en": "member"},

@@ -252,9 +252,15 @@ def test_labels_come_in_the_language_asked_for_and_fall_back_to_french(engine):
         for row in run_query("partners-by-axis", lang="en", engine=engine).records()
     }
     assert labels[ID + "quebec"] == "Quebec"  # has an English label
-    assert labels[ID + "region-grand-est"] == "Région Grand Est"  # French only
+    italian = {
+        row["partner"]: row["partnerLabel"]
+        for row in run_query("partners-by-axis", lang="it", engine=engine).records()
+    }
+    assert italian[ID + "region-grand-est"] == "Région Grand Est"  # no Italian: French
     axes = {r["axisLabel"] for r in run_query("partners-by-axis", lang="de").records()}
-    assert "Coopération de proximité" in axes  # no German label for the axes: French
+    assert "Nachbarschaftliche Zusammenarbeit" in axes
+    axes = {r["axisLabel"] for r in run_query("partners-by-axis", lang="it").records()}
+    assert "Coopération de proximité" in axes  # no Italian label for the axes: French
 
 
 def test_a_parameter_given_explicitly_wins_over_lang():
