@@ -168,3 +168,32 @@ def test_the_rfj_article_of_2008_is_not_called_a_press_release(g):
     for fact in g.subjects(URIRef(DCT + "source"), ID["source/rfj-2008"]):
         for text in texts(g, fact, URIRef(DCT + "description")):
             assert not re.search(r"communiqu", text, re.IGNORECASE), (fact, text)
+
+
+# --- links to the Swiss federal Linked Data -------------------------------------------------
+
+FSO_NUMBERS = {
+    "jura": 26,
+    "berne": 2,
+    "neuchatel": 24,
+    "vaud": 22,
+    "bale-ville": 12,
+    "bale-campagne": 13,
+    "argovie": 19,
+    "soleure": 11,
+}
+
+
+def test_every_swiss_canton_links_to_lindas_beside_wikidata(g):
+    skos_exact = URIRef("http://www.w3.org/2004/02/skos/core#exactMatch")
+    same_as = URIRef("http://www.w3.org/2002/07/owl#sameAs")
+    cantons = set(g.subjects(URIRef(ORG + "classification"), ID["concept/canton"]))
+    territories = {g.value(c, URIRef(DCT + "spatial")) for c in cantons}
+    assert {str(t).rsplit("/", 1)[1] for t in territories} == set(FSO_NUMBERS)
+    for territory in territories:
+        number = FSO_NUMBERS[str(territory).rsplit("/", 1)[1]]
+        assert str(g.value(territory, JC.ofsNumber)) == str(number)
+        assert URIRef(f"https://ld.admin.ch/canton/{number}") in set(
+            g.objects(territory, skos_exact)
+        )
+        assert str(g.value(territory, same_as)).startswith("http://www.wikidata.org/entity/Q")
