@@ -193,6 +193,7 @@ def measure_labels(opened: Opened) -> dict:
 def zoom_in_until_every_label_is_drawn(opened: Opened) -> None:
     """Scale 1 in a window large enough for the whole drawing: every label is drawn."""
     opened.page.set_viewport_size({"width": 3000, "height": 2400})
+    opened.page.wait_for_timeout(200)  # vis-network follows the new size on its own
     opened.js(
         "() => { coopGraph.network.fit({animation: false});"
         " coopGraph.network.moveTo({scale: 1.0, animation: false}); }"
@@ -559,8 +560,8 @@ def test_language_switch_relabels_with_a_visible_fallback(open_page, shipped_pag
     opened.assert_clean()
 
 
-#: Text nodes written in the page's language (not in an element that says it is in another
-#: one, as the names that fall back do), outside scripts and the language menu.
+#: The page's own text: outside the names and texts from the data (.name, .data, each in
+#: the language it is written in), scripts and the language menu.
 CHROME_TEXTS = """() => {
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -568,8 +569,7 @@ CHROME_TEXTS = """() => {
         const node = walker.currentNode;
         const text = node.textContent.trim();
         const host = node.parentElement;
-        if (!text || host.closest('script, style, noscript, select')) continue;
-        if (host.closest('[lang]') !== document.documentElement) continue;
+        if (!text || host.closest('script, style, noscript, select, .name, .data')) continue;
         out.push(text);
     }
     return out.concat([document.title, document.getElementById('search').placeholder]);
@@ -581,8 +581,10 @@ def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str
     from graph.network import KINDS
     from graph.render import UI
 
-    french = {text for key, text in UI["fr"].items() if UI[lang][key] != text}
-    french |= {k.labels["fr"] for k in KINDS if k.labels[lang] != k.labels["fr"]}
+    # The page's own sentences (found inside longer texts too) and the names of kinds
+    # (whole texts: a name from the data may contain "Territoire").
+    french = {text for key, text in UI["fr"].items() if UI[lang][key] != text and len(text) >= 3}
+    kinds = {k.labels["fr"] for k in KINDS if k.labels[lang] != k.labels["fr"]}
     opened = open_page(shipped_page, "graph.html")
     opened.page.select_option("#language", lang)
     for view in (None, RCJU, "edge"):
@@ -594,8 +596,8 @@ def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str
         left = [
             text
             for text in texts
-            for word in french
-            if text == word or (len(word) >= 8 and word in text)
+            for word in french | kinds
+            if text == word or (word in french and len(word) >= 8 and word in text)
         ]
         assert left == [], view
     opened.page.fill("#search", "zzzz")
@@ -712,6 +714,69 @@ def test_the_year_slider_shows_the_network_as_it_stood(
     opened.page.uncheck("#year-on")
     assert opened.js(label, ID + "arcjurassien-org") == "Arcjurassien.org"
     assert not hidden(opened, ID + "ficd")
+    opened.assert_clean()
+
+
+def save_view(opened: Opened, kind: str, tmp_path: Path) -> Path:
+    with opened.page.expect_download() as download:
+        opened.page.click(f"#export-{kind}")
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    return target
+
+
+def svg_texts(path: Path) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()  # well-formed: every text from the data escaped
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert not tags & {"script", "foreignObject", "image", "a", "iframe"}
+    texts = []
+    for element in root.iter("{http://www.w3.org/2000/svg}text"):
+        lines = [line.text or "" for line in element]  # a label's lines, one tspan each
+        texts.append(" ".join(lines) if lines else element.text or "")
+    return texts
+
+
+def test_the_view_is_saved_as_png_and_svg_with_legend_and_sources(
+    open_page, shipped_page: str, tmp_path: Path
+) -> None:
+    import struct
+
+    opened = open_page(shipped_page, "graph.html")
+    png = save_view(opened, "png", tmp_path)
+    assert png.name == "cooperation-jura-fr.png"
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    width, height = struct.unpack(">II", data[16:24])
+    canvas = opened.js("[network.clientWidth, network.clientHeight]")
+    assert width >= canvas[0] + 300 and height > canvas[1]  # the legend beside, sources under
+    svg = save_view(opened, "svg", tmp_path)
+    texts = svg_texts(svg)
+    assert "Légende" in texts and "Coopération de proximité" in texts
+    assert any(text.startswith("Sources : jura.ch") for text in texts)
+    assert "Province du Québec" in texts
+    # A view in another language and year is saved as it is shown.
+    opened.page.select_option("#language", "en")
+    set_year(opened, 1995)
+    svg = save_view(opened, "svg", tmp_path)
+    assert svg.name == "cooperation-jura-en-1995.svg"
+    texts = svg_texts(svg)
+    assert "Legend" in texts and any(t.startswith("Sources: ") for t in texts)
+    assert "Communauté de travail du Jura [fr]" in " ".join(texts)
+    shutil.copy(png, ARTIFACTS / "graph-saved-view.png")
+    shutil.copy(svg, ARTIFACTS / "graph-saved-view-en-1995.svg")
+    opened.assert_clean()
+
+
+def test_a_saved_svg_keeps_hostile_labels_as_text(open_page, tmp_path: Path) -> None:
+    opened = open_page(render_html(load(HOSTILE).graph), "hostile.html")
+    for box in opened.page.locator("#groups input:not(:checked)").all():
+        box.click()
+    opened.js("coopGraph.network.moveTo({scale: 1.5, animation: false})")
+    texts = " ".join(svg_texts(save_view(opened, "svg", tmp_path)))
+    assert "<img" in texts or "<script>" in texts  # shown, as text
+    assert opened.js("window.__pwned") is None
     opened.assert_clean()
 
 
