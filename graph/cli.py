@@ -23,7 +23,7 @@ from graph.errors import CoopGraphError, display_path
 from graph.export import FORMATS, serialize, write_atomic
 from graph.load import load
 from graph.network import NETWORK_FORMATS
-from graph.stats import stats
+from graph.stats import HUB_KINDS, most_central, stats
 from graph.validate import validate
 
 #: Command name -> "module:attribute" of a click command defined elsewhere.
@@ -227,22 +227,31 @@ def export_command(fmt: str, output: Path | None, data_dir: Path | None) -> None
     show_default=True,
     help="How many of the most central entities to list (networkx).",
 )
-def stats_command(data_dir: Path | None, top: int) -> None:
-    """Count triples, entities per class and relations per cooperation axis, and list the
-    most central entities (betweenness and degree, on the network of relations).
+@click.option(
+    "--all-kinds",
+    is_flag=True,
+    help="List concepts, countries and policy texts among the most central entities too.",
+)
+def stats_command(data_dir: Path | None, top: int, all_kinds: bool) -> None:
+    """Count triples, entities per class and relations per cooperation axis (the source
+    documents and excerpts apart), and list the most central entities (betweenness and
+    degree, on the network of relations; concepts, countries and policy texts only with
+    --all-kinds).
 
     \b
     Example:
         coopgraph stats
         coopgraph stats --data tests/fixtures/valid --top 5
+        coopgraph stats --top 20 --all-kinds
     """
     loaded = load(data_dir)
     click.echo(stats(loaded).text())
     if top:
-        from graph.network import centrality, centrality_text, to_networkx
+        from graph.network import centrality_text
 
+        skip = frozenset() if all_kinds else HUB_KINDS
         click.echo("")
-        click.echo(centrality_text(centrality(to_networkx(loaded.graph), top=top)))
+        click.echo(centrality_text(most_central(loaded, top, skip_kinds=skip)))
 
 
 def main() -> None:

@@ -48,6 +48,7 @@ class JC(DefinedNamespace):
     ended: URIRef  # ended
     formerName: URIRef  # former name
     framework: URIRef  # framework
+    governs: URIRef  # governs
     fundedItem: URIRef  # funded item
     funder: URIRef  # funder
     inseeCode: URIRef  # INSEE code

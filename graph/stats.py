@@ -1,18 +1,32 @@
-"""Counts that say what the graph holds: triples, entities per class, relations per axis."""
+"""Counts that say what the graph holds: triples, entities per class, relations per axis,
+the sources apart from the entities they describe, and the most central entities."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import ORG, RDF, SKOS
+from rdflib.namespace import FOAF, ORG, RDF, SKOS
 from rdflib.term import Node
 
 from graph.load import Loaded
 from graph.namespace import CONCEPT, ID, JC
 
-__all__ = ["AxisCount", "ClassCount", "Stats", "stats"]
+if TYPE_CHECKING:
+    from graph.network import Central
+
+__all__ = ["HUB_KINDS", "AxisCount", "ClassCount", "Stats", "most_central", "stats"]
+
+#: Kinds of node left out of the most-central list unless asked for: the concepts (axes,
+#: objectives, fields), the countries and the policy and legal texts are hubs by
+#: construction (the policy names every axis, every territory lies in a country), so they
+#: would crowd out the partners and bodies a reader asks about.
+HUB_KINDS = frozenset({"concept", "country", "framework"})
+
+#: Classes of the source material: counted apart from the entities they describe.
+_SOURCE_CLASSES = {FOAF.Document, JC.SourceExcerpt}
 
 
 @dataclass(frozen=True)
@@ -36,18 +50,23 @@ class AxisCount:
 @dataclass(frozen=True)
 class Stats:
     triples: int
-    #: Distinct subjects under ``https://w3id.org/jura-coop/id/``.
+    #: Distinct subjects under ``https://w3id.org/jura-coop/id/``, the sources apart.
     entities: int
     #: Entities per class, by count (descending) then name.
     classes: list[ClassCount]
     #: Qualified relations per cooperation axis, by axis label.
     axes: list[AxisCount]
     data_files: int
+    #: Source documents (``foaf:Document``) cited by the entities.
+    sources: int = 0
+    #: Verbatim excerpts of the source documents (``jc:SourceExcerpt``).
+    excerpts: int = 0
 
     def text(self) -> str:
         """A short plain-text summary for the terminal."""
         lines = [
             f"{self.triples} triples, {self.entities} entities from {self.data_files} data file(s)",
+            f"described by {self.sources} source documents and {self.excerpts} quoted excerpts",
             "",
             "Entities per class:",
             *(f"  {c.count:6d}  {c.name}" for c in self.classes),
@@ -70,14 +89,44 @@ _RELATIONS = {
 
 
 def stats(loaded: Loaded) -> Stats:
-    """Count what ``loaded`` holds."""
+    """Count what ``loaded`` holds: the entities, and apart from them the sources."""
     graph = loaded.graph
-    entities = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(str(ID))}
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(str(ID))}
+    sources = {s for s in subjects if (s, RDF.type, FOAF.Document) in graph}
+    excerpts = {s for s in subjects if (s, RDF.type, JC.SourceExcerpt) in graph}
+    entities = subjects - sources - excerpts
     per_class = Counter(
-        _name(graph, cls) for entity in entities for cls in graph.objects(entity, RDF.type)
+        _name(graph, cls)
+        for entity in entities
+        for cls in graph.objects(entity, RDF.type)
+        if cls not in _SOURCE_CLASSES
     )
     classes = [ClassCount(name, n) for name, n in sorted(per_class.items(), key=_by_count)]
-    return Stats(len(graph), len(entities), classes, _axes(graph), len(loaded.data_files))
+    return Stats(
+        len(graph),
+        len(entities),
+        classes,
+        _axes(graph),
+        len(loaded.data_files),
+        sources=len(sources),
+        excerpts=len(excerpts),
+    )
+
+
+def most_central(
+    loaded: Loaded, top: int = 10, *, skip_kinds: frozenset[str] = HUB_KINDS
+) -> list[Central]:
+    """The ``top`` most central entities of the network of relations, leaving out the
+    kinds in ``skip_kinds`` (by default the concepts, countries and policy texts).
+
+    Centrality is computed on the whole network, so the hubs left out of the list still
+    carry the paths that make the others central.
+    """
+    from graph.network import centrality, to_networkx
+
+    network = to_networkx(loaded.graph)
+    ranked = centrality(network, top=network.number_of_nodes())
+    return [row for row in ranked if row.kind not in skip_kinds][:top]
 
 
 def _axes(graph: Graph) -> list[AxisCount]:

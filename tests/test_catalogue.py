@@ -234,3 +234,28 @@ def test_both_engines_agree_on_paths_and_years(params, synthetic):
     assert ours.rows
     theirs = run_query(name, params=params, data_dir=synthetic, engine="rdflib")
     assert ours.rows == theirs.rows
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_agreements_whose_parties_no_source_names_say_so_and_name_their_body(engine):
+    records = {
+        r["agreement"].rsplit("/", 1)[1]: r
+        for r in run_query("agreements", lang="en", engine=engine).records()
+    }
+    unknown = {name for name, r in records.items() if r["partiesUnknown"]}
+    assert unknown == {
+        "accord-de-bonn-1975",
+        "convention-communaute-travail-jura-1985",
+        "convention-ctj-2002",
+        "accord-de-bale-2000",
+    }
+    assert all(records[name]["parties"] == 0 for name in unknown)
+    assert records["entente-jura-quebec-1983"]["partiesUnknown"] is False
+    # None floats: each is tied to the body it sets up or governs, or framed a membership.
+    assert records["accord-de-bonn-1975"]["governsLabel"] == (
+        "Franco-German-Swiss Intergovernmental Commission"
+    )
+    for name in ("convention-communaute-travail-jura-1985", "convention-ctj-2002"):
+        assert records[name]["governs"].endswith("/arcjurassien-org")
+    assert records["accord-vallee-aoste-jura-2004"]["placeLabel"] is None
+    assert records["accord-vallee-aoste-jura-2004"]["approvedInLabel"] == "Aosta"

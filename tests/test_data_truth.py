@@ -197,3 +197,30 @@ def test_every_swiss_canton_links_to_lindas_beside_wikidata(g):
             g.objects(territory, skos_exact)
         )
         assert str(g.value(territory, same_as)).startswith("http://www.wikidata.org/entity/Q")
+
+
+# --- agreements with no known party ---------------------------------------------------------
+
+
+def test_an_agreement_with_no_known_party_is_tied_to_its_body_and_says_so(g):
+    from graph.network import to_networkx
+
+    network = to_networkx(g)
+    for name in (
+        "accord-de-bonn-1975",
+        "convention-communaute-travail-jura-1985",
+        "convention-ctj-2002",
+        "accord-de-bale-2000",
+    ):
+        agreement = ID[f"accord/{name}"]
+        assert g.value(agreement, JC.party) is None
+        assert network.degree(str(agreement)) > 0, f"{name} floats unconnected"
+        for lang in ("fr", "en"):
+            description = next(
+                str(d)
+                for d in g.objects(agreement, URIRef(DCT + "description"))
+                if d.language == lang
+            )
+            assert "ne nomment pas ses parties" in description or "do not name its parties" in (
+                description
+            ), (name, lang)

@@ -27,9 +27,11 @@ def test_stats_of_the_fixture_data(valid):
 
 
 def test_entities_are_the_subjects_under_the_id_namespace(valid):
-    # 5 resources in organisations.ttl, 4 in relations.ttl, plus the concepts and schemes.
+    # 5 resources in organisations.ttl, 4 in relations.ttl (one of them a quoted excerpt,
+    # counted apart with the sources), plus the concepts and schemes.
     concepts = sum(c.count for c in stats(valid).classes if c.name.startswith("skos:"))
-    assert stats(valid).entities == 9 + concepts
+    assert stats(valid).entities == 8 + concepts
+    assert (stats(valid).sources, stats(valid).excerpts) == (0, 1)
 
 
 def test_relations_without_an_axis_are_counted_apart(tmp_data, tmp_path):
