@@ -780,6 +780,96 @@ def test_a_saved_svg_keeps_hostile_labels_as_text(open_page, tmp_path: Path) -> 
     opened.assert_clean()
 
 
+def list_section(opened: Opened, key: str) -> set[str]:
+    return set(
+        opened.js(
+            "(key) => [...document.querySelectorAll("
+            "`#list table[data-section='${key}'] tr[data-entity]`)].map(r => r.dataset.entity)",
+            key,
+        )
+    )
+
+
+def list_entities(opened: Opened) -> set[str]:
+    return set(
+        opened.js(
+            "[...document.querySelectorAll('#list tr[data-entity]')].map(r => r.dataset.entity)"
+        )
+    )
+
+
+def test_the_list_view_holds_every_entity_drawn_and_follows_the_filters(
+    open_page, shipped_page: str, tmp_path: Path
+) -> None:
+    opened = open_page(shipped_page, "graph.html")
+    opened.page.click("#list-toggle")
+    assert opened.page.is_visible("#list") and not opened.page.is_visible("#network")
+    assert opened.page.get_attribute("#list-toggle", "aria-pressed") == "true"
+    drawn = visible_nodes(opened) - {RCJU}  # the canton is named above the tables
+    assert drawn <= list_entities(opened)
+    assert list_entities(opened) == drawn | set(opened.js("coopGraph.state.listed"))
+    assert "Province du Québec" in opened.page.inner_text("#list")
+    screenshot(opened, tmp_path, "graph-list-view.png")
+    # By keyboard: a row's entity, then Enter, fills the details panel.
+    opened.page.focus(f"#list tr[data-entity='{QUEBEC}'] th button")
+    opened.page.keyboard.press("Enter")
+    assert details(opened).startswith("Province du Québec")
+    # The same filters and year as the drawing.
+    proximity = "input[data-filter='axis:https://w3id.org/jura-coop/id/concept/axe-proximite']"
+    axis = "https://w3id.org/jura-coop/id/concept/axe-proximite"
+    assert ID + "departement-doubs" in list_section(opened, axis)
+    opened.page.click(proximity)
+    assert ID + "departement-doubs" not in list_section(opened, axis)
+    assert ID + "departement-doubs" in list_section(opened, "listed")
+    opened.page.click(proximity)
+    set_year(opened, 1995)
+    assert ID + "ficd" not in list_entities(opened)
+    assert ID + "quebec" in list_section(
+        opened, "https://w3id.org/jura-coop/id/concept/axe-interregional"
+    )
+    opened.page.uncheck("#year-on")
+    # Sortable: by number of relations, the busiest first.
+    opened.page.click("#list th button[data-sort='relations']")
+    assert opened.page.get_attribute(
+        "#list th:has(button[data-sort='relations'])", "aria-sort"
+    ) == ("descending")
+    first = opened.js("document.querySelector('#list tbody tr').dataset.entity")
+    counts = opened.js(
+        "() => [...document.querySelector('#list tbody').rows]"
+        ".map(r => r.querySelectorAll('li').length)"
+    )
+    assert counts == sorted(counts, reverse=True) and first
+    opened.page.click("#list-toggle")
+    assert opened.page.is_visible("#network")
+    opened.assert_clean()
+
+
+def test_the_page_works_without_a_canvas(
+    open_page, shipped_page: str, browser, tmp_path: Path
+) -> None:
+    path = tmp_path / "graph.html"
+    path.write_text(shipped_page, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        # A browser without canvas drawing.
+        page.add_init_script("HTMLCanvasElement.prototype.getContext = () => null;")
+        page.goto(path.as_uri())
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        assert page.is_visible("#list")
+        assert "Province du Québec" in page.inner_text("#list")
+        page.click(f"#list tr[data-entity='{QUEBEC}'] th button")
+        assert (page.text_content("#details") or "").startswith("Province du Québec")
+        page.fill("#search", "aoste")
+        assert "Vallée d'Aoste" in page.inner_text("#list")
+        assert "Province du Québec" not in page.inner_text("#list")
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_physics_can_be_turned_on_and_off(open_page, shipped_page: str) -> None:
     opened = open_page(shipped_page, "graph.html")
     opened.page.click("#physics")
