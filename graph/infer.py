@@ -8,6 +8,7 @@ runs the same on any SPARQL engine.
 
 from __future__ import annotations
 
+import pyoxigraph
 from rdflib import Graph
 
 from graph.namespace import PREFIXES
@@ -47,3 +48,14 @@ def infer(graph: Graph) -> Graph:
             if triple not in graph:
                 inferred.add(triple)
     return inferred
+
+
+def infer_in_store(store: pyoxigraph.Store, into: pyoxigraph.NamedNode) -> None:
+    """Add to the graph ``into`` of ``store`` what the rules derive from all its graphs and
+    no graph states already (``infer`` on the union of the named graphs)."""
+    new: dict[pyoxigraph.Quad, None] = {}
+    for query in RULES.values():
+        for s, p, o in store.query(_PROLOGUE + query, use_default_graph_as_union=True):
+            if next(store.quads_for_pattern(s, p, o), None) is None:
+                new[pyoxigraph.Quad(s, p, o, into)] = None
+    store.extend(new)

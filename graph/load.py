@@ -6,6 +6,15 @@ so that each data file can become its own named graph (TriG, N-Quads). After par
 the same triple stated in two data files is an error, and the direct edges of the qualified
 relations are derived (``graph.infer``). Nothing here touches the network: ``owl:imports``
 is not followed.
+
+Oxigraph reads every file first, into one store (a named graph per file): it is the parser
+that checks IRIs strictly, and it reads a million triples in seconds where rdflib's takes a
+minute. The checks (duplicates across files, ill-typed literals, the derived edges) run in
+that store, and ``graph.validate`` runs there too. rdflib's graph, which the outputs are
+written from, is made only when a caller asks for it, by rdflib's own parser and the same
+steps as before. A file Oxigraph refuses is then read by rdflib, so that the error names
+the same position in the same words as before; a text rdflib may read otherwise (nested
+deeper than its recursion allows, RDF 1.2 syntax) is read by rdflib up front.
 """
 
 from __future__ import annotations
@@ -14,12 +23,11 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph
-from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.namespace import RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -27,7 +35,7 @@ from rdflib.term import Node
 
 from graph import paths
 from graph.errors import DataNotFoundError, DataSyntaxError, DuplicateStatementError
-from graph.infer import infer
+from graph.infer import infer, infer_in_store
 from graph.namespace import PREFIXES
 from graph.sources import data_files, oxigraph_errors, position, read_turtle
 
@@ -48,20 +56,58 @@ ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
 INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: graphs are big
 class Loaded:
-    """The merged graph and the pieces it was made of."""
+    """The merged graph and the pieces it was made of; compared and hashed by identity.
 
-    #: Ontology, concept schemes, data and inferred edges, with the project's prefixes bound.
-    graph: Graph
-    #: The data files, sorted; each one is a named graph.
-    data_files: list[Path]
-    #: The ontology files merged into the graph (not the shapes).
-    ontology_files: list[Path]
-    #: What each file (ontology or data) states, as parsed.
-    file_graphs: dict[Path, Graph]
-    #: The direct edges derived by ``graph.infer`` (not stated in any file).
-    inferred: Graph
+    ``store`` holds what Oxigraph read: each file in its own named graph (``store_graph``)
+    and the derived edges in ``INFERRED_GRAPH``. The rdflib attributes (``graph``,
+    ``file_graphs``, ``inferred``) are made on first use, from the texts read by ``load``.
+    """
+
+    def __init__(
+        self,
+        data_files: list[Path],
+        ontology_files: list[Path],
+        store: pyoxigraph.Store,
+        texts: dict[Path, str],
+    ) -> None:
+        #: The data files, sorted; each one is a named graph.
+        self.data_files = data_files
+        #: The ontology files merged into the graph (not the shapes).
+        self.ontology_files = ontology_files
+        #: Every file in its named graph (``store_graph``), the derived edges in
+        #: ``INFERRED_GRAPH``; the default graph is empty.
+        self.store = store
+        self._texts = texts
+        self._rdflib: tuple[Graph, dict[Path, Graph], Graph] | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """Ontology, concept schemes, data and inferred edges, with the project's prefixes bound."""
+        return self._rdflib_graphs()[0]
+
+    @property
+    def file_graphs(self) -> dict[Path, Graph]:
+        """What each file (ontology or data) states, as parsed."""
+        return self._rdflib_graphs()[1]
+
+    @property
+    def inferred(self) -> Graph:
+        """The direct edges derived by ``graph.infer`` (not stated in any file)."""
+        return self._rdflib_graphs()[2]
+
+    def store_graph(self, path: Path) -> pyoxigraph.NamedNode:
+        """The named graph of ``store`` that holds what the file ``path`` states."""
+        return _store_graph(path, path in self.ontology_files)
+
+    def text(self, path: Path) -> str:
+        """The text of the file ``path`` as it was read."""
+        return self._texts[path]
+
+    def _rdflib_graphs(self) -> tuple[Graph, dict[Path, Graph], Graph]:
+        if self._rdflib is None:
+            self._rdflib = _rdflib_load(self.ontology_files, self.data_files, self._texts)
+        return self._rdflib
 
     def named_graphs(self) -> dict[URIRef, Graph]:
         """Graph IRI -> graph: the ontology, each data file, then the inferred edges."""
@@ -109,11 +155,33 @@ def load(data_dir: Path | None = None) -> Loaded:
             f"no ontology file in {paths.ontology_dir()}",
             hint="Reinstall the package: the ontology travels with it.",
         )
-    file_graphs = {path: parse_turtle(path) for path in [*ontology_files, *files]}
-    _check_duplicates({p: file_graphs[p] for p in files})
-
-    merged = new_graph()
+    store = pyoxigraph.Store()
+    texts: dict[Path, str] = {}
     for path in [*ontology_files, *files]:
+        texts[path] = text = read_turtle(path)
+        _load_checked(store, path, text, _store_graph(path, path in ontology_files))
+    _check_duplicates_in_store(store, files)
+    infer_in_store(store, pyoxigraph.NamedNode(str(INFERRED_GRAPH)))
+    return Loaded(files, ontology_files, store, texts)
+
+
+def _store_graph(path: Path, ontology: bool) -> pyoxigraph.NamedNode:
+    # A data file's graph has the name it has in the outputs; each ontology file has one
+    # of its own below ONTOLOGY_GRAPH, which the outputs merge (a data stem has no "/").
+    if ontology:
+        return pyoxigraph.NamedNode(f"{ONTOLOGY_GRAPH}/{quote(path.stem)}")
+    return pyoxigraph.NamedNode(str(graph_iri(path)))
+
+
+def _rdflib_load(
+    ontology_files: list[Path], files: list[Path], texts: dict[Path, str]
+) -> tuple[Graph, dict[Path, Graph], Graph]:
+    """rdflib's graphs: each file parsed by rdflib, merged, the derived edges added (the
+    files were checked when they were loaded into the store)."""
+    everything = [*ontology_files, *files]
+    file_graphs = {path: _plain_strings(_rdflib_parse(path, texts[path])) for path in everything}
+    merged = new_graph()
+    for path in everything:
         _bind_free(merged, sorted(file_graphs[path].namespaces()))
         for triple in file_graphs[path]:
             merged.add(triple)
@@ -122,7 +190,7 @@ def load(data_dir: Path | None = None) -> Loaded:
         inferred.add(triple)
         merged.add(triple)
     _bind_generated(merged)
-    return Loaded(merged, files, ontology_files, file_graphs, inferred)
+    return merged, file_graphs, inferred
 
 
 def _bind_free(graph: Graph, namespaces: Iterable[tuple[str, object]]) -> None:
@@ -151,18 +219,54 @@ def _bind_generated(graph: Graph) -> None:
             pass
 
 
-def _check_duplicates(data_graphs: dict[Path, Graph]) -> None:
-    where: dict[tuple[Node, Node, Node], list[Path]] = {}
-    for path, graph in data_graphs.items():
-        for triple in graph:
-            if not any(isinstance(term, BNode) for term in triple):
-                where.setdefault(triple, []).append(path)
-    duplicates = sorted((t, files) for t, files in where.items() if len(files) > 1)
+def _check_duplicates_in_store(store: pyoxigraph.Store, files: list[Path]) -> None:
+    """The same triple (no blank node in it) stated in two data files is an error."""
+    if len(files) < 2:
+        return
+    graphs = {path: _store_graph(path, False) for path in files}
+    by_name = {graph.value: path for path, graph in graphs.items()}
+    # Each file against all the others, but for the largest one: every pair is still
+    # seen, and the largest file, which may hold nearly every triple, is never scanned.
+    sizes = {
+        path: sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+        for path, g in graphs.items()
+    }
+    largest = max(files, key=sizes.__getitem__)
+    where: dict[tuple[Node, Node, Node], set[Path]] = {}
+    for path, graph in graphs.items():
+        if path == largest:
+            continue
+        query = (
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} "
+            f"FILTER(!isBlank(?s) && !isBlank(?o)) GRAPH ?g {{ ?s ?p ?o }} "
+            f"FILTER(?g != <{graph.value}>) }}"
+        )
+        for row in store.query(query):
+            other = by_name.get(row["g"].value)
+            if other is not None:  # not an ontology file
+                triple = (
+                    _from_oxigraph(row["s"]),
+                    _from_oxigraph(row["p"]),
+                    _from_oxigraph(row["o"]),
+                )
+                where.setdefault(triple, set()).update((path, other))
+    duplicates = sorted((t, [p for p in files if p in found]) for t, found in where.items())
     if duplicates:
         manager = new_graph().namespace_manager
         raise DuplicateStatementError(
-            [(" ".join(term.n3(manager) for term in t) + " .", files) for t, files in duplicates]
+            [(" ".join(term.n3(manager) for term in t) + " .", found) for t, found in duplicates]
         )
+
+
+def _from_oxigraph(term: pyoxigraph.NamedNode | pyoxigraph.Literal) -> Node:
+    """An IRI or a literal from Oxigraph as the term rdflib's parser makes of it."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 # --- parsing one file ---------------------------------------------------------------------
@@ -174,6 +278,14 @@ def parse_turtle(path: Path) -> Graph:
     The text is ``graph.sources.read_turtle``'s, as on Oxigraph's path (``graph.query``).
     """
     text = read_turtle(path)
+    graph = _rdflib_parse(path, text)
+    _check_strict(path, text)
+    _check_literals(path, text, graph)
+    return _plain_strings(graph)
+
+
+def _rdflib_parse(path: Path, text: str) -> Graph:
+    """rdflib's reading of ``text``, every failure a ``DataSyntaxError``."""
     graph = Graph(bind_namespaces="none")
     try:
         with _quiet_rdflib():
@@ -199,9 +311,65 @@ def parse_turtle(path: Path) -> Graph:
         raise DataSyntaxError(
             path, None, None, f"rdflib cannot read this file ({type(error).__name__}: {error})"
         ) from None
-    _check_strict(path, text)
-    _check_literals(path, text, graph)
-    return _plain_strings(graph)
+    return graph
+
+
+def _load_checked(
+    store: pyoxigraph.Store, path: Path, text: str, into: pyoxigraph.NamedNode
+) -> None:
+    """Load ``text`` into the graph ``into``, refusing what ``parse_turtle`` refuses with the
+    same error: rdflib's syntax error first, then Oxigraph's, then an ill-typed literal."""
+    if _rdflib_may_differ(text):
+        _rdflib_parse(path, text)
+    try:
+        store.bulk_load(
+            input=text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, to_graph=into
+        )
+    except (SyntaxError, MemoryError) as error:
+        _rdflib_parse(path, text)  # rdflib's error, if rdflib refuses the text too
+        with oxigraph_errors(path, text):
+            raise error from None
+    _check_literals_in_store(path, text, store, into)
+
+
+#: Texts nested less deeply than this read alike in both parsers. rdflib's recursive parser
+#: gives up between 120 and 300 levels, fewer when its caller's stack is already deep.
+_SAFE_DEPTH = 32
+#: RDF 1.2, which Oxigraph reads and rdflib 7 does not: triple terms and reifiers (``<<``,
+#: ``~``) and directional language tags (``"..."@ar--rtl``).
+_RDF12 = re.compile(r"<<|~|@[A-Za-z]+(?:-[A-Za-z0-9]+)*--")
+# What can hide a bracket: strings (the long forms first), IRIs and comments.
+_NO_BRACKETS = re.compile(
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    r'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"'
+    r"|'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'"
+    r"|<[^<>\s]*>"
+    r"|#[^\n\r]*"
+    r"|[^\[\]()\"'<#]+",
+    re.DOTALL,
+)
+
+
+def _rdflib_may_differ(text: str) -> bool:
+    """Whether rdflib may refuse, or read otherwise, a text that Oxigraph accepts."""
+    if text.count("[") + text.count("(") >= _SAFE_DEPTH and _nesting_depth(text) >= _SAFE_DEPTH:
+        return True
+    return _RDF12.search(text) is not None
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep ``[`` and ``(`` nest outside strings, IRIs and comments: an upper bound of
+    what ``_deepest_nesting`` counts (a stray quote or ``<`` only makes it larger), found
+    by the regex engine rather than a loop over every character."""
+    depth = deepest = 0
+    for char in _NO_BRACKETS.sub("", text):
+        if char in "[(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "])":
+            depth -= 1
+    return deepest
 
 
 @contextmanager
@@ -304,7 +472,27 @@ def _check_literals(path: Path, text: str, graph: Graph) -> None:
     rdflib keeps them as opaque strings, so comparisons and sorting in queries would
     silently go wrong; SHACL only catches them where a shape names the datatype.
     """
-    bad = sorted({o for o in graph.objects() if isinstance(o, Literal) and o.ill_typed})
+    _refuse_ill_typed(path, text, {o for o in graph.objects() if isinstance(o, Literal)})
+
+
+def _check_literals_in_store(
+    path: Path, text: str, store: pyoxigraph.Store, graph: pyoxigraph.NamedNode
+) -> None:
+    """``_check_literals`` on what Oxigraph read: each distinct typed literal is made into
+    the literal rdflib's parser makes of it, and asked the same question."""
+    query = (
+        f"SELECT DISTINCT ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} "
+        f"FILTER(isLiteral(?o) && datatype(?o) != <{XSD.string}> "
+        f"&& datatype(?o) != <{RDF.langString}>) }}"
+    )
+    literals = {
+        Literal(row[0].value, datatype=URIRef(row[0].datatype.value)) for row in store.query(query)
+    }
+    _refuse_ill_typed(path, text, literals)
+
+
+def _refuse_ill_typed(path: Path, text: str, literals: Iterable[Literal]) -> None:
+    bad = sorted(literal for literal in literals if literal.ill_typed)
     if not bad:
         return
     literal = bad[0]
