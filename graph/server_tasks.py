@@ -542,15 +542,26 @@ def _entity(task: EntityTask, data_dir: Path | None) -> Reply:
     incoming = run_query(_INCOMING, params={"entity": iri}, data_dir=data_dir).rows
     if not outgoing and not incoming:
         return _unknown(task.iri)
-    left_out = max(0, len(outgoing) + len(incoming) - task.max_rows)
-    outgoing = outgoing[: task.max_rows]
-    incoming = incoming[: max(0, task.max_rows - len(outgoing))]
+    # The limit counts values (one per statement), not rows: a value with labels in three
+    # languages is three rows. The entity's own names come first, so that no cut loses them.
+    outgoing.sort(key=lambda row: row[0].value not in _LABELS | _ALT_LABELS)
+    outgoing, out_left = _first_values(outgoing, task.max_rows)
+    kept = len({(p.value, str(o)) for p, o, _ in outgoing})
+    incoming, in_left = _first_values(incoming, max(0, task.max_rows - kept))
+    left_out = out_left + in_left
     predicates = run_query(_PREDICATES, params={"entity": iri}, data_dir=data_dir).rows
     excerpts = run_query(
         "source-excerpts", params={"about": iri}, lang=task.lang, data_dir=data_dir
     ).records()
     page = _entity_page(task, outgoing, incoming, predicates, excerpts, left_out)
     return Reply(200, "text/html", page.encode("utf-8"), {"Content-Security-Policy": _csp(page)})
+
+
+def _first_values(rows: list, limit: int) -> tuple[list, int]:
+    """The rows of the first ``limit`` statements (``row[:2]``), and how many were left out."""
+    statements = list(dict.fromkeys((str(row[0]), str(row[1])) for row in rows))
+    kept = set(statements[:limit])
+    return [row for row in rows if (str(row[0]), str(row[1])) in kept], len(statements) - len(kept)
 
 
 def _unknown(iri: str) -> Reply:
