@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXACT_LIMIT",
     "LAYOUTS",
+    "TITLE",
     "Footprint",
     "Position",
     "axes_layout",
@@ -59,6 +60,8 @@ GEO_SCALE = 450.0
 #: longitude is scaled by cos(latitude)) are pulled in to this rim.
 GEO_RIM_DEGREES = 2.8
 SEED = 20260
+#: Key prefix of the positions of the axes' names (not nodes) in the axes layout.
+TITLE = "title:"
 
 Position = tuple[int, int]
 
@@ -92,6 +95,7 @@ def layout(
     centre: str | None = None,
     axes: Sequence[str] = (),
     footprints: dict[str, Footprint] | None = None,
+    titles: dict[str, Footprint] | None = None,
 ) -> tuple[dict[str, Position], dict[str, str]]:
     """Positions of every node, and a note for the nodes not drawn to scale (geo only).
 
@@ -99,7 +103,8 @@ def layout(
     are put next to their neighbours, so hidden nodes do not bend the drawing. ``drawn``:
     the relations shown when the page opens, as (node, node, axis or ""); ``centre`` and
     ``axes`` (in sector order) choose the axes layout; ``footprints``: the room each node
-    needs, kept free of overlaps.
+    needs, kept free of overlaps; ``titles``: axis -> the room its name needs, written in
+    its sector (axes layout only): their positions come back under ``TITLE + axis``.
     """
     if kind == "geo":
         return geo_layout(network)
@@ -108,7 +113,17 @@ def layout(
     shown = sorted(network.nodes if primary is None else primary)
     links = drawn if drawn is not None else [(u, v, "") for u, v in network.edges()]
     if centre is not None and centre in set(shown) and any(axis for _, _, axis in links):
-        positions = axes_layout(network, shown, links, centre, axes, footprints or {})
+        trials = MIN_SECTORS if len(shown) <= TRIALS_LIMIT else MIN_SECTORS[:1]
+        room = {**(footprints or {}), **{TITLE + a: f for a, f in (titles or {}).items()}}
+        best: tuple[float, dict[str, tuple[float, float]]] | None = None
+        for share in trials:
+            trial = axes_layout(
+                network, shown, links, centre, axes, footprints or {}, titles or {}, share
+            )
+            size = _size(trial, room)
+            if best is None or size < best[0]:
+                best = (size, trial)
+        positions = best[1]
     else:
         positions = _force_positions(network, shown)
         if footprints:
@@ -117,7 +132,9 @@ def layout(
     if footprints:
         # The others (shown when selected, or when their kind is ticked) find a free spot
         # near their neighbours, around the drawing that stays as it is.
-        _separate_all(positions, list(positions), footprints, pinned=set(shown))
+        everything = {**footprints, **{TITLE + a: f for a, f in (titles or {}).items()}}
+        drawing = set(shown) | {n for n in positions if n.startswith(TITLE)}
+        _separate_all(positions, list(positions), everything, pinned=drawing)
     return {node: (round(x), round(y)) for node, (x, y) in sorted(positions.items())}, {}
 
 
@@ -190,8 +207,12 @@ def label_size(texts: Iterable[str], size: float, max_width: float) -> tuple[flo
 
 #: Room between two footprints, in canvas units.
 GAP = 6.0
-#: The smallest share of the circle an axis gets, however few its nodes.
-MIN_SECTOR = 0.12
+#: The smallest share of the circle an axis gets, however few its nodes. The layout tries
+#: each and keeps the most compact drawing: packing boxes is sensitive to where it starts,
+#: and the smallest drawing opens with the largest labels. Above ``TRIALS_LIMIT`` nodes,
+#: only the first is tried.
+MIN_SECTORS = (0.08, 0.06, 0.1, 0.12)
+TRIALS_LIMIT = 300
 
 
 def axes_layout(
@@ -201,6 +222,8 @@ def axes_layout(
     centre: str,
     axes: Sequence[str],
     footprints: dict[str, Footprint],
+    titles: dict[str, Footprint] | None = None,
+    min_sector: float = MIN_SECTORS[0],
 ) -> dict[str, tuple[float, float]]:
     """The centre at (0, 0), each axis a sector around it, rings by distance from it.
 
@@ -265,7 +288,7 @@ def axes_layout(
         groups.append("")
     weight = {a: sum(1 for n in depth if axis_of.get(n) == a) for a in groups}
     total = sum(weight.values()) or 1
-    shares = {a: max(MIN_SECTOR, weight[a] / total) for a in groups}
+    shares = {a: max(min_sector, weight[a] / total) for a in groups}
     scale = sum(shares.values())
     sectors: dict[str, tuple[float, float]] = {}
     start = math.pi - math.pi * shares[groups[0]] / scale if groups else 0.0
@@ -323,22 +346,41 @@ def axes_layout(
         radius += _outer_max(members, footprints)
     if unreached:
         _row_below(positions, unreached, footprints)
-    _separate_all(positions, list(positions), footprints, pinned={centre})
-    _compact(positions, footprints, centre)
+    sector_of = {n: sectors[axis_of[n]] for n in depth if n != centre}
+    # Each axis's name in the middle of its sector, beyond its first ring; it then finds
+    # room among the nodes as they are drawn closer.
+    room = dict(footprints)
+    for axis, footprint in sorted((titles or {}).items()):
+        if axis not in sectors:
+            continue
+        lo, hi = sectors[axis]
+        inner = [math.hypot(*positions[n]) for n in depth if depth[n] == 1 and axis_of[n] == axis]
+        distance = (max(inner) if inner else EDGE_LENGTH) + _outer(footprint)
+        angle = (lo + hi) / 2
+        positions[TITLE + axis] = (distance * math.cos(angle), distance * math.sin(angle))
+        sector_of[TITLE + axis] = (lo, hi)
+        room[TITLE + axis] = footprint
+    _compact(positions, room, centre, sector_of)
     return positions
 
 
 def _compact(
-    positions: dict[str, tuple[float, float]], footprints: dict[str, Footprint], centre: str
+    positions: dict[str, tuple[float, float]],
+    footprints: dict[str, Footprint],
+    centre: str,
+    sector_of: dict[str, tuple[float, float]],
 ) -> None:
     """Draw everything closer to the centre, a step at a time, as long as the nodes can
-    still be moved apart: the page then opens at a larger scale, with larger labels."""
+    still be moved apart within their sectors: the page then opens at a larger scale, with
+    larger labels."""
     import numpy as np
 
     order = sorted(positions)
     pos = np.array([positions[n] for n in order], dtype=float)
     boxes = np.array([(footprints.get(n) or Footprint(10)).box() for n in order], dtype=float)
     fixed = np.array([n == centre for n in order])
+    sectors = np.array([sector_of.get(n, (np.nan, np.nan)) for n in order], dtype=float)
+    _separate(pos, boxes, fixed, sectors=sectors)
     # First both sides alike, then the longer one alone (the page opens in a window about
     # as wide as it is tall), each with ever smaller steps until nothing is gained.
     for squeeze_longer in (False, True):
@@ -350,7 +392,7 @@ def _compact(
             else:
                 factor = (step, 1.0) if width >= height else (1.0, step)
             trial = pos * factor
-            if _separate(trial, boxes, fixed, iterations=300) and (
+            if _separate(trial, boxes, fixed, iterations=300, sectors=sectors) and (
                 max(_sides(trial, boxes)) < max(width, height) * 0.998
             ):
                 pos = trial
@@ -360,6 +402,16 @@ def _compact(
                 break
     for node, (x, y) in zip(order, pos, strict=True):
         positions[node] = (float(x), float(y))
+
+
+def _size(positions: dict[str, tuple[float, float]], room: dict[str, Footprint]) -> float:
+    """The longer side of a drawing, with its footprints."""
+    import numpy as np
+
+    order = sorted(positions)
+    pos = np.array([positions[n] for n in order], dtype=float)
+    boxes = np.array([(room.get(n) or Footprint(10)).box() for n in order], dtype=float)
+    return max(_sides(pos, boxes))
 
 
 def _sides(pos, boxes) -> tuple[float, float]:
@@ -493,38 +545,55 @@ def _separate_all(
 
 def overlapping_pairs(pos, boxes, pad: float = 0.0):
     """Index arrays (a, b) of the pairs whose boxes (left, top, right, bottom, relative to
-    ``pos``) overlap when each is grown by ``pad``."""
+    ``pos``) overlap when each is grown by ``pad``.
+
+    Sweep and prune: the boxes sorted by their left side, each is paired only with those
+    that start before it ends, so the work grows with the pairs that overlap along x rather
+    than with the square of the boxes."""
     import numpy as np
 
     n = len(pos)
+    empty = np.zeros(0, dtype=np.int64)
     if n < 2:
-        empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    if n <= 1200:
-        a, b = np.triu_indices(n, 1)
-    else:
-        reach = float(np.max(boxes[:, 2] - boxes[:, 0]).max())
-        reach = max(reach, float(np.max(boxes[:, 3] - boxes[:, 1])), 1.0) + 2 * pad
-        a, b = _close_pairs(pos, reach)
     left = pos[:, 0] + boxes[:, 0] - pad
     right = pos[:, 0] + boxes[:, 2] + pad
     top = pos[:, 1] + boxes[:, 1] - pad
     bottom = pos[:, 1] + boxes[:, 3] + pad
+    order = np.argsort(left, kind="stable")
+    sorted_left = left[order]
+    # For the i-th box in that order, the later ones starting before its right side.
+    ends = np.searchsorted(sorted_left, right[order], side="left")
+    counts = np.maximum(ends - np.arange(n) - 1, 0)
+    total = int(counts.sum())
+    if not total:
+        return empty, empty
+    first = np.repeat(np.arange(n), counts)
+    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    a = order[first]
+    b = order[first + 1 + offset]
     ox = np.minimum(right[a], right[b]) - np.maximum(left[a], left[b])
     oy = np.minimum(bottom[a], bottom[b]) - np.maximum(top[a], top[b])
     hit = (ox > 0) & (oy > 0)
-    return a[hit], b[hit]
+    a, b = a[hit], b[hit]
+    swap = a > b
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    keep = np.lexsort((b, a))
+    return a[keep], b[keep]
 
 
-def _separate(pos, boxes, fixed, iterations: int = 400) -> bool:
-    """Push overlapping boxes apart, each pair along the direction of least overlap, until
+def _separate(pos, boxes, fixed, iterations: int = 400, sectors=None) -> bool:
+    """Push overlapping boxes apart, each pair along the line between their centres, until
     none overlap (with ``GAP / 2`` to spare around each: True) or ``iterations`` are spent
-    (False)."""
+    (False). ``sectors``: per node the angles (lo, hi) around (0, 0) it must stay between,
+    or NaN."""
     import numpy as np
 
     n = len(pos)
     pad = GAP / 2
     for _ in range(iterations):
+        if sectors is not None:
+            _keep_in_sectors(pos, sectors)
         a, b = overlapping_pairs(pos, boxes, pad)
         if not len(a):
             return True
@@ -558,6 +627,25 @@ def _separate(pos, boxes, fixed, iterations: int = 400) -> bool:
         )
         pos += move * 0.6
     return not len(overlapping_pairs(pos, boxes, pad)[0])
+
+
+def _keep_in_sectors(pos, sectors) -> None:
+    """Turn each node that has left its sector back to the sector's nearer edge, at the same
+    distance from the centre: the axes stay apart, each on its side of the canton."""
+    import numpy as np
+
+    lo, hi = sectors[:, 0], sectors[:, 1]
+    bound = ~np.isnan(lo)
+    if not bound.any():
+        return
+    radius = np.hypot(pos[:, 0], pos[:, 1])
+    middle = np.where(bound, (lo + hi) / 2, 0.0)
+    angle = np.arctan2(pos[:, 1], pos[:, 0])
+    angle = middle + np.mod(angle - middle + np.pi, 2 * np.pi) - np.pi
+    turned = np.clip(angle, np.where(bound, lo, angle), np.where(bound, hi, angle))
+    move = bound & (turned != angle)
+    pos[move, 0] = radius[move] * np.cos(turned[move])
+    pos[move, 1] = radius[move] * np.sin(turned[move])
 
 
 def _undirected(network: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.Graph:

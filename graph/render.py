@@ -122,6 +122,9 @@ _GROUP_OF_PREDICATE: dict[str, str] = {
 FONT = {"centre": 20, "major": 15, "minor": 12}
 LABEL_WIDTH = {"centre": 210, "major": 160, "minor": 120}
 LABEL_MIN_PX = 11
+#: The names of the axes written in their sectors: font size and width before wrapping.
+TITLE_FONT = 19
+TITLE_WIDTH = 190
 
 #: The page's own words, per language.
 UI: dict[str, dict[str, str]] = {
@@ -578,7 +581,7 @@ def page_data(
     every_group: bool = False,
 ) -> dict[str, Any]:
     """Everything the page shows, as one JSON-ready dict (see the template's script)."""
-    from graph.layout import Footprint, label_size, longest_word
+    from graph.layout import TITLE, Footprint, label_size, longest_word
     from graph.layout import layout as compute_layout
 
     view = opening_view(network, every_group=every_group)
@@ -587,28 +590,49 @@ def page_data(
     renamed = renamings(network)
     tiers = _tiers(network, view)
     sizes = {node: _node_size(network.degree(node)) for node in network}
-    footprints = {}
-    wrap = {}
-    for node in network:
-        tier = tiers[node]
-        # Never narrower than the longest word: vis-network would cut it ("Franche-C|omté").
-        texts = [*captions[node].values(), *_former_captions(renamed.get(node, []))]
-        wrap[node] = math.ceil(max(LABEL_WIDTH[tier], longest_word(texts, FONT[tier]) + 2))
-        # Room for the label in every language, and for the names borne in other years.
-        texts = [*captions[node].values(), *_former_captions(renamed.get(node, []))]
-        width, height = label_size(texts, FONT[tier], wrap[node])
-        footprints[node] = Footprint(sizes[node], width, height, FONT[tier])
+    fonts = {node: FONT[tiers[node]] for node in network}
     drawn = [(u, v, network.edges[u, v, k].get("axis", "")) for u, v, k in sorted(view.edges)]
-    positions, far = compute_layout(
-        network,
-        layout,
-        primary=view.shown,
-        drawn=drawn,
-        centre=view.centre,
-        axes=[axis for axis, _ in _AXES],
-        footprints=footprints,
-    )
-    nodes, edges, options = _vis_items(network, positions, view, tiers, sizes, wrap)
+    title_font = TITLE_FONT
+
+    def arrange() -> tuple[dict, dict, dict, dict]:
+        footprints = {}
+        wrap = {}
+        for node in network:
+            # Room for the label in every language and for the names borne in other years;
+            # never narrower than the longest word (vis-network would cut "Franche-C|omté").
+            texts = [*captions[node].values(), *_former_captions(renamed.get(node, []))]
+            font = fonts[node]
+            width = LABEL_WIDTH[tiers[node]] * font / FONT[tiers[node]]
+            wrap[node] = math.ceil(max(width, longest_word(texts, font) + 2))
+            label_width, label_height = label_size(texts, font, wrap[node])
+            footprints[node] = Footprint(sizes[node], label_width, label_height, font)
+        titles = _axis_titles(graph, {axis for _, _, axis in drawn if axis}, title_font)
+        positions, far = compute_layout(
+            network,
+            layout,
+            primary=view.shown,
+            drawn=drawn,
+            centre=view.centre,
+            axes=[axis for axis, _ in _AXES],
+            footprints=footprints,
+            titles=titles,
+        )
+        return positions, far, wrap, {**footprints, **{TITLE + a: f for a, f in titles.items()}}
+
+    positions, far, wrap, room = arrange()
+    # A large drawing opens at a small scale, where even the centre's name would be under
+    # the smallest size drawn: then the centre and the axes are named larger, and the
+    # drawing is made again around them.
+    scale = _opening_scale(positions, room, view.shown)
+    if view.centre is not None and scale and FONT["centre"] * scale < LABEL_MIN_PX + 2:
+        fonts[view.centre] = title_font = math.ceil((LABEL_MIN_PX + 3) / scale)
+        positions, far, wrap, room = arrange()
+    sectors = []
+    for key in sorted(positions):
+        if key.startswith(TITLE):
+            x, y = positions.pop(key)
+            sectors.append({"axis": key[len(TITLE) :], "x": x, "y": y})
+    nodes, edges, options = _vis_items(network, positions, view, fonts, sizes, wrap)
     info: dict[str, dict[str, Any]] = {}
     for node, attributes in sorted(network.nodes(data=True)):
         entry = {k: v for k, v in attributes.items() if not k.startswith("label")}
@@ -677,6 +701,9 @@ def page_data(
             if key in groups_present
         ],
         "labelMinPx": LABEL_MIN_PX,
+        "sectors": sectors,
+        "titleFont": title_font,
+        "titleWidth": TITLE_WIDTH * title_font / TITLE_FONT,
         # The slider runs from the earliest dated fact to the current year (the page reads
         # the clock: the same data gives the same file whatever the day).
         "firstYear": min(years) if years else None,
@@ -769,6 +796,49 @@ def _captions(attributes: dict[str, Any]) -> dict[str, str]:
             text = text[:57] + "…"
         captions[lang] = text + (f" [{tag}]" if tag not in (lang, "none") else "")
     return captions
+
+
+#: The canvas of the page in a window of 1400 x 900 CSS px, less the margin of its fit: the
+#: size the opening view is made for.
+REFERENCE_CANVAS = (852, 827)
+
+
+def _opening_scale(positions: dict, room: dict, shown: frozenset[str]) -> float:
+    """The scale at which the page would open in the reference window."""
+    from graph.layout import TITLE, Footprint
+
+    boxes = []
+    for key, (x, y) in positions.items():
+        if key in shown or key.startswith(TITLE):
+            left, top, right, bottom = room.get(key, Footprint(10)).box()
+            boxes.append((x + left, y + top, x + right, y + bottom))
+    if not boxes:
+        return 0.0
+    width = max(b[2] for b in boxes) - min(b[0] for b in boxes)
+    height = max(b[3] for b in boxes) - min(b[1] for b in boxes)
+    return min(REFERENCE_CANVAS[0] / max(width, 1), REFERENCE_CANVAS[1] / max(height, 1))
+
+
+def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, Any]:
+    """The room each axis's name takes as the page writes it in its sector, in whichever
+    language is longest (tagged where it falls back): a box centred on its position."""
+    from graph.layout import Footprint, label_size
+
+    titles = {}
+    for axis in sorted(axes):
+        labels = labels_of(graph, URIRef(axis))
+        texts = []
+        for lang in LANGUAGES:
+            for candidate in (lang, "fr", "en", "de", "it", ""):
+                if labels.get(candidate):
+                    tag = "" if candidate in (lang, "") else f" [{candidate}]"
+                    texts.append(labels[candidate] + tag)
+                    break
+        if not texts:
+            continue
+        width, height = label_size(texts, font, TITLE_WIDTH * font / TITLE_FONT)
+        titles[axis] = Footprint(height / 2, width, 0.0, font)
+    return titles
 
 
 def _former_captions(renamed: list[tuple[int, str, str]]) -> list[str]:
@@ -897,7 +967,7 @@ def _vis_items(
     network: nx.MultiDiGraph,
     positions: dict[str, tuple[int, int]],
     view: OpeningView,
-    tiers: dict[str, str],
+    fonts: dict[str, float],
     sizes: dict[str, float],
     wrap: dict[str, int],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
@@ -915,7 +985,6 @@ def _vis_items(
     for node, data in sorted(network.nodes(data=True)):
         kind = KIND_BY_KEY[data["kind"]]
         x, y = positions[node]
-        tier = tiers[node]
         net.add_node(
             node,
             label=str(data.get("label") or node),
@@ -925,7 +994,7 @@ def _vis_items(
             x=x,
             y=y,
             hidden=node not in view.shown,
-            font={"size": FONT[tier]},
+            font={"size": fonts[node]},
             widthConstraint={"maximum": wrap[node]},
         )
     axis_colors = dict(_AXES)

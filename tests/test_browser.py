@@ -153,6 +153,17 @@ LABEL_BOXES = """() => {
                   inside: a.x >= 0 && a.y >= 0 && b.x <= frame.clientWidth
                           && b.y <= frame.clientHeight});
     }
+    // The names of the axes written in their sectors count as labels too.
+    const px = JSON.parse(document.getElementById('graph-data').textContent).titleFont * scale;
+    if (px >= 11) {
+        for (const title of coopGraph.sectorTitles()) {
+            const a = net.canvasToDOM({x: title.box.left, y: title.box.top});
+            const b = net.canvasToDOM({x: title.box.right, y: title.box.bottom});
+            out.push({id: 'title:' + title.axis, px: px, box: [a.x, a.y, b.x, b.y],
+                      inside: a.x >= 0 && a.y >= 0 && b.x <= frame.clientWidth
+                              && b.y <= frame.clientHeight});
+        }
+    }
     return out;
 }"""
 
@@ -183,7 +194,8 @@ def measure_labels(opened: Opened) -> dict:
     return {
         "scale": round(opened.js("coopGraph.network.getScale()"), 3),
         "nodes_drawn": len(visible_nodes(opened)),
-        "labels_drawn": len(boxes),
+        "labels_drawn": sum(1 for b in boxes if not b["id"].startswith("title:")),
+        "axis_names_drawn": sum(1 for b in boxes if b["id"].startswith("title:")),
         "smallest_label_px": round(min((b["px"] for b in boxes), default=0), 2),
         "overlapping_label_pairs": len(overlapping(boxes)),
         "labels_outside_canvas": sum(1 for b in boxes if not b["inside"]),
@@ -336,12 +348,16 @@ def test_opening_view_labels_are_legible_and_apart(
     assert view.centre == RCJU
     assert {RCJU, QUEBEC, ID + "ficd", ID + "departement-doubs"} <= on_axis
     assert on_axis | bodies <= named, sorted((on_axis | bodies) - named)
+    # The three axes are named in their sectors.
+    assert {
+        f"title:{ID}concept/axe-{a}" for a in ("proximite", "interregional", "aide-developpement")
+    } <= named
     screenshot(opened, tmp_path, "graph-opening-1400.png")
     # Zoomed in far enough for every label: still none overlapping.
     zoom_in_until_every_label_is_drawn(opened)
     boxes = label_boxes(opened)
     figures["zoomed_scale_1"] = measure_labels(opened)
-    assert {b["id"] for b in boxes} == visible_nodes(opened)
+    assert {b["id"] for b in boxes if not b["id"].startswith("title:")} == visible_nodes(opened)
     assert overlapping(boxes) == []
     record("labels-shipped", figures)
     opened.assert_clean()
@@ -360,7 +376,7 @@ def test_labels_of_a_synthetic_graph_of_300_entities(
     zoom_in_until_every_label_is_drawn(opened)
     boxes = label_boxes(opened)
     figures["zoomed_scale_1"] = measure_labels(opened)
-    assert {b["id"] for b in boxes} == visible_nodes(opened)
+    assert {b["id"] for b in boxes if not b["id"].startswith("title:")} == visible_nodes(opened)
     assert overlapping(boxes) == []
     record("labels-synthetic", figures)
     opened.assert_clean()
