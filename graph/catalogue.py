@@ -13,6 +13,20 @@ and English, which parameters it takes and how to call it (docs/queries.md)::
 
 A parameter line is ``# param: NAME [TYPE] = DEFAULT — DESCRIPTION``; its value is bound to
 the query's variable ``?NAME``. The same header works in any ``.rq`` file of one's own.
+
+For the query page of ``coopgraph serve``, a catalogue query also says which theme it
+belongs to, the question it answers in plain words, and how its answer is best shown::
+
+    # theme: partners
+    # question.fr: Avec qui le canton coopère-t-il, et sur quel axe ?
+    # question.en: Who does the canton cooperate with, and on which axis?
+    # view: bar category=axisLabel count=partner
+    # view: table
+
+The first ``view`` is the one the page opens on; the table is always offered. A parameter
+that was renamed keeps working under its old name, with a warning::
+
+    # renamed: language -> lang
 """
 
 from __future__ import annotations
@@ -24,14 +38,18 @@ from importlib.resources import files
 from pathlib import Path
 
 from graph.errors import CoopGraphError, display_path
+from graph.suggest import did_you_mean
 
 __all__ = [
     "PARAMETER_TYPES",
+    "THEMES",
+    "VIEWS",
     "CatalogueEntry",
     "Header",
     "HeaderError",
     "Parameter",
     "QueryNotFoundError",
+    "View",
     "find_query",
     "list_queries",
     "parse_header",
@@ -47,7 +65,57 @@ PARAMETER_TYPES: dict[str, str] = {
     "year": "a year, e.g. 2010",
     "lang": "a language tag: fr, de, en, it",
 }
-_KEYS = {"title.fr", "title.en", "description.fr", "description.en", "param", "example"}
+#: Theme -> its name in each language, in the order the query page lists them.
+THEMES: dict[str, dict[str, str]] = {
+    "partners": {"fr": "Partenaires", "en": "Partners", "de": "Partner"},
+    "bodies": {
+        "fr": "Organismes et adhésions",
+        "en": "Bodies and memberships",
+        "de": "Gremien und Mitgliedschaften",
+    },
+    "funding": {"fr": "Financement", "en": "Funding", "de": "Finanzierung"},
+    "history": {
+        "fr": "Accords et histoire",
+        "en": "Agreements and history",
+        "de": "Abkommen und Geschichte",
+    },
+    "aid": {
+        "fr": "Aide au développement",
+        "en": "Development aid",
+        "de": "Entwicklungszusammenarbeit",
+    },
+    "explore": {
+        "fr": "Explorer le graphe",
+        "en": "Exploring the graph",
+        "de": "Den Graphen erkunden",
+    },
+    "quality": {
+        "fr": "Sources et qualité des données",
+        "en": "Sources and data quality",
+        "de": "Quellen und Datenqualität",
+    },
+}
+#: View -> the options it takes (each names a column of the result).
+VIEWS: dict[str, frozenset[str]] = {
+    "table": frozenset(),
+    # One bar per value of ``category``: the sum of ``value``, or the number of distinct
+    # values of ``count`` (of rows when neither is given); ``group`` splits the bars.
+    "bar": frozenset({"category", "value", "count", "group"}),
+    # One line per row from ``start`` to ``end`` (a point without one), named by ``label``.
+    "timeline": frozenset({"start", "end", "label", "group"}),
+    # A CONSTRUCT result drawn as the graph page draws the whole graph.
+    "network": frozenset(),
+    "map": frozenset({"lat", "long", "label"}),
+}
+_LANGUAGES = ("fr", "en", "de")
+_KEYS = {
+    *(f"{key}.{lang}" for key in ("title", "description", "question") for lang in _LANGUAGES),
+    "param",
+    "example",
+    "theme",
+    "view",
+    "renamed",
+}
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\[(?P<type>[a-z]+)\]\s*=\s*(?P<default>\S.*?)"
     r"\s+—\s+(?P<description>\S.*)$"
@@ -67,7 +135,8 @@ class HeaderError(CoopGraphError):
     exit_code = 2
     default_hint = (
         "Write header lines as `# key: value` (title.fr, title.en, description.fr, "
-        "description.en, param, example); see docs/queries.md."
+        "description.en, question.fr, question.en, param, example, theme, view, renamed); "
+        "see docs/queries.md."
     )
 
 
@@ -82,6 +151,14 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class View:
+    """A way of showing the answer on the query page, with the columns it reads."""
+
+    name: str
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Header:
     """The comment block at the top of a query."""
 
@@ -90,6 +167,12 @@ class Header:
     description: dict[str, str] = field(default_factory=dict)
     parameters: tuple[Parameter, ...] = ()
     examples: tuple[str, ...] = ()
+    #: Language -> the question the query answers, in plain words.
+    question: dict[str, str] = field(default_factory=dict)
+    theme: str = ""
+    views: tuple[View, ...] = ()
+    #: Former parameter name -> its name now.
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,10 +187,18 @@ class CatalogueEntry:
     description: dict[str, str]
     parameters: tuple[Parameter, ...] = ()
     examples: tuple[str, ...] = ()
+    question: dict[str, str] = field(default_factory=dict)
+    theme: str = ""
+    views: tuple[View, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang``, or in French when there is none in that language."""
         return self.title.get(lang) or self.title.get("fr", "")
+
+    def question_in(self, lang: str) -> str:
+        """The plain-words question in ``lang`` (French when missing), else the title."""
+        return self.question.get(lang) or self.question.get("fr") or self.title_in(lang)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -128,8 +219,7 @@ def find_query(name: str) -> CatalogueEntry:
     catalogue = _catalogue(queries_dir())
     if name in catalogue:
         return catalogue[name]
-    near = [n for n in catalogue if name in n or n in name]
-    hint = f"Did you mean {', '.join(near)}? " if near else ""
+    hint = did_you_mean(name, catalogue)
     raise QueryNotFoundError(
         f"no query called {name!r} in the catalogue",
         hint=hint + "Run `coopgraph queries` to list the catalogue, or pass a .rq file.",
@@ -163,20 +253,72 @@ def parse_header(text: str, source: Path | str = "<query>") -> Header:
             break
         fields.append((key.strip(), value.strip()))
 
-    title: dict[str, str] = {}
-    description: dict[str, str] = {}
+    texts: dict[str, dict[str, str]] = {"title": {}, "description": {}, "question": {}}
     parameters: list[Parameter] = []
     examples: list[str] = []
+    theme = ""
+    views: list[View] = []
+    renamed: dict[str, str] = {}
     for key, value in fields:
         if key == "param":
             parameters.append(_parameter(value, source))
         elif key == "example":
             examples.append(value)
-        elif key.startswith("title."):
-            title[key.split(".")[1]] = value
+        elif key == "theme":
+            if value not in THEMES:
+                raise HeaderError(
+                    f"{_where(source)}: unknown theme {value!r}",
+                    hint="Use one of " + ", ".join(THEMES),
+                )
+            theme = value
+        elif key == "view":
+            views.append(_view(value, source))
+        elif key == "renamed":
+            old, arrow, new = value.partition("->")
+            if not arrow or not old.strip() or not new.strip():
+                raise HeaderError(
+                    f"{_where(source)}: cannot read the line 'renamed: {value}'",
+                    hint="Write `# renamed: OLD -> NEW` (parameter names).",
+                )
+            renamed[old.strip()] = new.strip()
         else:
-            description[key.split(".")[1]] = value
-    return Header(title, description, tuple(parameters), tuple(examples))
+            kind, _, lang = key.partition(".")
+            texts[kind][lang] = value
+    names = {p.name for p in parameters}
+    for old, new in renamed.items():
+        if new not in names:
+            raise HeaderError(
+                f"{_where(source)}: {old!r} is renamed to {new!r}, which is not a parameter"
+            )
+    return Header(
+        texts["title"],
+        texts["description"],
+        tuple(parameters),
+        tuple(examples),
+        texts["question"],
+        theme,
+        tuple(views),
+        renamed,
+    )
+
+
+def _view(value: str, source: Path | str) -> View:
+    name, *options = value.split()
+    if name not in VIEWS:
+        raise HeaderError(
+            f"{_where(source)}: unknown view {name!r}", hint="Use one of " + ", ".join(VIEWS)
+        )
+    parsed = {}
+    for option in options:
+        key, sep, column = option.partition("=")
+        if not sep or key not in VIEWS[name] or not column:
+            known = ", ".join(sorted(VIEWS[name])) or "none"
+            raise HeaderError(
+                f"{_where(source)}: cannot read {option!r} in the view {name!r}",
+                hint=f"Write KEY=COLUMN; the {name} view takes: {known}.",
+            )
+        parsed[key] = column
+    return View(name, parsed)
 
 
 def _parameter(value: str, source: Path | str) -> Parameter:
@@ -213,5 +355,9 @@ def _catalogue(folder: Path) -> dict[str, CatalogueEntry]:
             header.description,
             header.parameters,
             header.examples,
+            header.question,
+            header.theme,
+            header.views,
+            header.renamed,
         )
     return catalogue

@@ -51,9 +51,15 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--lang",
-    default="fr",
-    show_default=True,
-    help="Language of the labels the query selects (falls back to French).",
+    default=None,
+    help="Language of the labels the query selects (falls back to French); for "
+    "missing-labels, the language whose gaps are listed. Default: the query's own "
+    "(French, German for missing-labels).",
+)
+@click.option(
+    "--iris",
+    is_flag=True,
+    help="Table: show the IRI columns too (by default the labels stand for them).",
 )
 @click.option(
     "--engine",
@@ -76,7 +82,8 @@ def query_command(
     sparql: str | None,
     params: tuple[str, ...],
     fmt: str | None,
-    lang: str,
+    lang: str | None,
+    iris: bool,
     engine: str,
     endpoint: str | None,
     timeout: float | None,
@@ -89,9 +96,15 @@ def query_command(
     refused before anything runs (exit status 2, as for a syntax error); a query that
     fails or times out exits with 1. `coopgraph queries` lists the catalogue.
 
+    The table fits the terminal: labels rather than the IRIs they name (--iris adds
+    those), long cells cut with an ellipsis; csv, tsv, json and xml keep every value. A
+    term the query names that neither the ontology nor the data uses is warned about on
+    standard error, with the closest terms that are used.
+
     \b
     Example:
         coopgraph query partners-by-axis --lang en
+        coopgraph query partners-by-axis --iris
         coopgraph query reachable --param entity=quebec --param steps=2 --format csv
         coopgraph query entity --param entity=id:ficd --format turtle
         coopgraph query my-question.rq --engine rdflib --timeout 30
@@ -119,7 +132,9 @@ def query_command(
         result = run_query(
             prepared, engine=engine, data_dir=data_dir, endpoint=endpoint, timeout=timeout
         )
-    data = format_result(result, fmt)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    data = format_result(result, fmt, iris=iris)
     if output is None:
         click.get_binary_stream("stdout").write(data)
     else:

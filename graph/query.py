@@ -53,6 +53,8 @@ from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.namespace import CONCEPT, ID, INSTANCE_PATHS, PREFIXES
 from graph.safety import QueryInfo, QueryRefusedError, QuerySyntaxError, check_query
 from graph.sources import data_files, oxigraph_errors, read_turtle
+from graph.suggest import did_you_mean
+from graph.terms import unknown_terms
 
 __all__ = [
     "ENGINES",
@@ -150,6 +152,9 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
     #: The text that ran, with the parameters bound.
     query: str = ""
+    #: What the reader should know about the answer: a term that nothing uses (the likely
+    #: cause of an empty answer), a parameter given under its former name.
+    warnings: tuple[str, ...] = ()
 
     def values(self) -> list[tuple[Any, ...]]:
         """The rows as plain Python values: str for IRIs and texts, int, Decimal, float, bool."""
@@ -209,6 +214,8 @@ class PreparedQuery:
     parameters: tuple[Parameter, ...]
     #: Variable name -> value as given (or the default), to be bound when it runs.
     values: dict[str, tuple[str | None, str]]
+    #: E.g. a parameter given under its former name (``graph.catalogue``'s ``renamed``).
+    warnings: tuple[str, ...] = ()
 
 
 def prepare_query(
@@ -216,14 +223,15 @@ def prepare_query(
     *,
     sparql: str | None = None,
     params: Mapping[str, str] | None = None,
-    lang: str = "fr",
+    lang: str | None = None,
 ) -> PreparedQuery:
     """Read a catalogue name, a ``.rq`` path or a SPARQL text, check it, gather parameters.
 
     ``query`` is read as a name when it is one word, as a file when it is a ``Path`` or
     ends in ``.rq``, else as SPARQL; ``sparql=`` is always SPARQL. Raises
     ``QueryNotFoundError``, ``QuerySyntaxError``, ``QueryRefusedError`` or
-    ``ParameterError`` (all exit code 2) before anything runs.
+    ``ParameterError`` (all exit code 2) before anything runs. ``lang`` binds ``?lang``;
+    None leaves the query's own default (French, unless its header says otherwise).
     """
     if isinstance(query, PreparedQuery):
         return query
@@ -236,18 +244,21 @@ def prepare_query(
 
 
 @functools.lru_cache(maxsize=256)
-def _prepared(query: str | None, sparql: str | None, given: tuple, lang: str) -> PreparedQuery:
+def _prepared(
+    query: str | None, sparql: str | None, given: tuple, lang: str | None
+) -> PreparedQuery:
     """A name or a text prepares the same way every time: once per process is enough."""
     return _prepare(query, sparql, given, lang)
 
 
-def _prepare(query, sparql, given: tuple, lang: str) -> PreparedQuery:
+def _prepare(query, sparql, given: tuple, lang: str | None) -> PreparedQuery:
     name, source, text = _read(query) if query is not None else (None, None, sparql)
     header = parse_header(text, source or (name or "<query>"))
     info = check_query(text)
-    values = _gather(header, info, dict(given), lang)
+    given_now, warnings = _renamed(header, dict(given))
+    values = _gather(header, info, given_now, lang)
     # info.text, not text: the engines run exactly what graph.safety read.
-    return PreparedQuery(info.text, info, name, source, header.parameters, values)
+    return PreparedQuery(info.text, info, name, source, header.parameters, values, tuple(warnings))
 
 
 def _is_file(query: str) -> bool:
@@ -269,29 +280,52 @@ def _read(query: str | Path) -> tuple[str | None, Path | None, str]:
     return None, None, query
 
 
+def _renamed(header: Header, given: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The parameters under their names now, and a warning for each former name used."""
+    warnings = []
+    for old, new in header.renamed.items():
+        if old not in given:
+            continue
+        if new in given:
+            raise ParameterError(
+                f"{old!r} and {new!r} are the same parameter: give {new!r} only",
+                hint=f"{old!r} is its former name.",
+            )
+        given[new] = given.pop(old)
+        option = " (--lang)" if new == "lang" else ""
+        warnings.append(
+            f"the parameter {old!r} is now called {new!r}{option}; "
+            f"{old!r} still works but will be removed"
+        )
+    return given, warnings
+
+
 def _gather(
-    header: Header, info: QueryInfo, given: dict[str, str], lang: str
+    header: Header, info: QueryInfo, given: dict[str, str], lang: str | None
 ) -> dict[str, tuple[str | None, str]]:
     """Variable -> (declared type or None, raw value) for every variable to bind."""
     declared = {p.name: p for p in header.parameters}
     for name in given:
         if name in declared or (not declared and name in info.variables):
             continue
+        names = list(declared) if declared else list(info.variables)
         if declared:
             known = ", ".join(f"{p.name} ({p.type})" for p in header.parameters)
             hint = f"This query takes: {known}."
         else:
             hint = "A parameter binds the query variable of the same name; "
             hint += f"this query has: {', '.join('?' + v for v in info.variables) or 'none'}."
-        raise ParameterError(f"the query has no parameter {name!r}", hint=hint)
+        raise ParameterError(
+            f"the query has no parameter {name!r}", hint=did_you_mean(name, names) + hint
+        )
 
     values: dict[str, tuple[str | None, str]] = {}
     for parameter in header.parameters:
         values[parameter.name] = (parameter.type, given.get(parameter.name, parameter.default))
     for name, value in given.items():
         values.setdefault(name, (None, value))
-    if "lang" in info.variables and "lang" not in given:
-        values["lang"] = ("lang", lang)
+    if "lang" in info.variables and "lang" not in given and (lang or "lang" not in declared):
+        values["lang"] = ("lang", lang or "fr")
     for name, (kind, value) in values.items():
         if kind == "lang" and not _LANG_TAG.match(value):
             raise ParameterError(
@@ -309,7 +343,7 @@ def run_query(
     *,
     sparql: str | None = None,
     params: Mapping[str, str] | None = None,
-    lang: str = "fr",
+    lang: str | None = None,
     engine: str = "oxigraph",
     data_dir: Path | str | None = None,
     endpoint: str | None = None,
@@ -318,12 +352,13 @@ def run_query(
     """Run a catalogue query (by name), a ``.rq`` file or a SPARQL text; return its answer.
 
     ``query`` and ``sparql=`` are read as by ``prepare_query``. ``params`` bind the query's
-    parameters (``{"entity": "rcju"}``); ``lang`` is the language of the labels where the
-    query selects labels (falling back to French). ``engine`` is ``oxigraph`` (default) or
-    ``rdflib``; ``endpoint`` sends the query to a SPARQL 1.1 endpoint instead of the local
-    data. With ``timeout`` (seconds) the query runs in a worker process that is killed when
-    the time is up (``QueryTimeoutError``); the deadline covers reading and checking the
-    text too, which takes rdflib's parser seconds on a text of a few hundred kilobytes.
+    parameters (``{"entity": "rcju"}``); ``lang`` is the language of the labels where the query
+    selects labels (falling back to French; None: the query's default). ``engine`` is
+    ``oxigraph`` (default) or ``rdflib``; ``endpoint`` sends the query to a SPARQL 1.1 endpoint
+    instead of the local data. With ``timeout`` (seconds) the query runs in a worker process
+    that is killed when the time is up (``QueryTimeoutError``); the deadline covers reading and
+    checking the text too, which takes rdflib's parser seconds on a text of a few hundred
+    kilobytes.
     """
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}", hint=f"Use one of {', '.join(ENGINES)}.")
@@ -354,7 +389,7 @@ class _Unprepared:
     query: str | Path | None
     sparql: str | None
     params: tuple[tuple[str, str], ...]
-    lang: str
+    lang: str | None
 
     def prepare(self) -> PreparedQuery:
         return prepare_query(
@@ -367,14 +402,22 @@ def _answer(prepared: PreparedQuery, runner: _Runner) -> QueryResult:
     info = prepared.info
     if info.from_graphs or info.from_named or info.uses_graph:
         runner.check_graphs([*info.from_graphs, *info.from_named])
+    warnings = prepared.warnings
+    if runner.local:  # an endpoint holds other data: its terms are its own business
+        try:
+            warnings += tuple(unknown_terms(text, lambda q: runner.select(q, None)[1]))
+        except (QueryFailedError, QuerySyntaxError):
+            pass  # a warning that cannot be worked out must not stop the answer
     if info.form == "select":
         variables, rows = _in_projection_order(*runner.select(text, info), info.projection)
-        return QueryResult("select", tuple(variables), rows, query=text)
+        return QueryResult("select", tuple(variables), rows, query=text, warnings=warnings)
     if info.form == "ask":
-        return QueryResult("ask", boolean=runner.ask(text, info), query=text)
+        return QueryResult("ask", boolean=runner.ask(text, info), query=text, warnings=warnings)
     if info.form == "construct" or not runner.local:
-        return QueryResult(info.form, triples=runner.construct(text, info), query=text)
-    return QueryResult("describe", triples=_describe(text, info, runner), query=text)
+        triples = runner.construct(text, info)
+    else:
+        triples = _describe(text, info, runner)
+    return QueryResult(info.form, triples=triples, query=text, warnings=warnings)
 
 
 def _in_projection_order(
@@ -521,8 +564,24 @@ def _entity(name: str, value: str, runner: _Runner) -> ox.NamedNode:
         )
     raise ParameterError(
         f"no entity has the slug or the label {value!r} (parameter {name})",
-        hint="Give a slug (rcju), a prefixed name (id:rcju), a full IRI or an exact label.",
+        hint=did_you_mean(value, _entity_names(runner, slug=bool(_SLUG.match(value))))
+        + "Give a slug (rcju), a prefixed name (id:rcju), a full IRI or an exact label.",
     )
+
+
+def _entity_names(runner: _Runner, *, slug: bool) -> list[str]:
+    """What an entity parameter may be given as: labels, and slugs when ``slug``."""
+    _, rows = runner.select(
+        f"SELECT ?e ?l WHERE {{ ?e <{_SKOS}prefLabel>|<{_SKOS}altLabel> ?l }}", None
+    )
+    slugs, labels = [], []
+    for entity, label in rows:
+        if slug and isinstance(entity, ox.NamedNode) and entity.value.startswith(str(ID)):
+            local = entity.value[len(str(ID)) :]
+            slugs.append(local if "/" not in local else _short(entity.value))
+        if isinstance(label, ox.Literal):
+            labels.append(label.value)
+    return slugs + labels  # a slug first: quebec rather than Québec for quebek
 
 
 def _first_column(runner: _Runner, text: str) -> list[ox.NamedNode]:

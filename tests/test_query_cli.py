@@ -114,10 +114,75 @@ def test_the_table_has_the_columns_in_order_and_counts_the_rows(runner):
     assert lines[-1] == "(1 row)"
 
 
-def test_the_table_shows_prefixed_names_and_wraps_long_texts(runner):
-    output = invoke(runner, "query", "in-country").stdout_bytes.decode()
-    assert "coop:cameroun" in output and "https://w3id.org" not in output
-    assert all(len(line) < 400 for line in output.splitlines())
+def table(runner, *args, columns: int = 200) -> tuple[list[str], str]:
+    output = runner.invoke(cli, ["query", *map(str, args)], env={"COLUMNS": str(columns)})
+    assert output.exit_code == 0, output.output
+    return output.stdout_bytes.decode("utf-8").splitlines(), output.stderr
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_the_table_fits_the_terminal_one_line_per_row(runner, columns):
+    lines, _ = table(runner, "partners-by-axis", columns=columns)
+    expected = run_query("partners-by-axis")
+    # Header, rule, one line per row, the count: nothing wrapped onto a second line.
+    assert len(lines) == len(expected.rows) + 3
+    assert all(len(line) <= columns for line in lines)
+    # Labels, not the IRIs they stand for.
+    assert lines[0].split() == ["axisLabel", "partnerLabel", "link", "start"]
+    assert "https://w3id.org" not in "\n".join(lines) and "id:rcju" not in "\n".join(lines)
+    assert lines[-1] == "(19 rows; --iris adds the columns axis, partner, by, relation)"
+    if columns == 200:
+        assert any("Province du Québec" in line for line in lines)
+        assert not any("…" in line for line in lines)
+    else:
+        cut = [line for line in lines if "…" in line]
+        assert cut and all(line.split("…")[0].strip() for line in cut)
+
+
+def test_iris_adds_the_iri_columns_as_prefixed_names(runner):
+    lines, _ = table(runner, "partners-by-axis", "--iris")
+    assert lines[0].split() == [
+        "axis", "axisLabel", "partner", "partnerLabel", "link", "by", "relation", "start"
+    ]  # fmt: skip
+    assert any("coop:quebec" in line and "id:quebec" in line for line in lines)
+    assert lines[-1] == "(19 rows)"
+
+
+def test_an_identifier_is_cut_in_its_middle_and_a_text_at_its_end(runner):
+    lines, _ = table(runner, "partners-by-axis", "--iris", columns=100)
+    assert all(len(line) <= 100 for line in lines)
+    vaud = next(line for line in lines if "vallee-aoste" in line or "va…" in line)
+    assert "coop:" in vaud  # the kind of the identifier survives the cut
+
+
+def test_a_label_left_unbound_shows_the_short_name_of_its_iri(runner):
+    lines, _ = table(runner, "counts")
+    assert any(line.startswith("cv:PublicOrganisation") for line in lines)
+
+
+def test_a_table_without_labels_keeps_its_iri_columns(runner):
+    lines, _ = table(runner, "--sparql", "SELECT ?s ?o WHERE { ?s jc:cooperatesWith ?o } LIMIT 2")
+    assert lines[0].split() == ["s", "o"]
+    assert lines[2].startswith("id:")
+
+
+def test_csv_and_json_keep_every_column_in_full(runner):
+    output = invoke(runner, "query", "partners-by-axis", "-f", "csv")
+    header = output.stdout_bytes.decode().splitlines()[0]
+    assert header == ",".join(run_query("partners-by-axis").variables)
+    assert "https://w3id.org/jura-coop/id/cooperation/quebec" in output.stdout_bytes.decode()
+    document = json.loads(invoke(runner, "query", "partners-by-axis", "-f", "json").stdout_bytes)
+    assert document["head"]["vars"] == list(run_query("partners-by-axis").variables)
+
+
+def test_wide_characters_count_twice_in_the_width():
+    from graph.query import QueryResult
+    from graph.results import format_result
+
+    wide = QueryResult("select", ("name", "nameLabel"), [(None, ox.Literal("協力" * 30))])
+    lines = format_result(wide, "table", width=40).decode().splitlines()
+    assert lines[2].endswith("…")
+    assert sum(2 if ord(c) > 0x2E80 else 1 for c in lines[2]) <= 40
 
 
 def test_a_format_that_does_not_fit_the_result_exits_2(runner):
