@@ -104,6 +104,10 @@ class Loaded:
         """The text of the file ``path`` as it was read."""
         return self._texts[path]
 
+    def has_rdflib_graph(self) -> bool:
+        """Whether rdflib's graphs were made already (they cost a minute at 10^6 triples)."""
+        return self._rdflib is not None
+
     def _rdflib_graphs(self) -> tuple[Graph, dict[Path, Graph], Graph]:
         if self._rdflib is None:
             self._rdflib = _rdflib_load(self.ontology_files, self.data_files, self._texts)
@@ -205,13 +209,25 @@ def _bind_free(graph: Graph, namespaces: Iterable[tuple[str, object]]) -> None:
             taken_namespaces.add(str(namespace))
 
 
-def _bind_generated(graph: Graph) -> None:
+def bind_prefixes(declared: Iterable[Iterable[tuple[str, str]]], terms: Iterable[URIRef]) -> Graph:
+    """An empty graph with the prefixes ``load``'s graph has: ours, then those the files
+    declare (each file's sorted, in the order of the files), then one made up for the
+    namespace of each property or class in ``terms`` that has none."""
+    graph = new_graph()
+    for prefixes in declared:
+        _bind_free(graph, prefixes)
+    _bind_generated(graph, terms)
+    return graph
+
+
+def _bind_generated(graph: Graph, terms: Iterable[URIRef] | None = None) -> None:
     """Give every namespace of a property or class a prefix now, in sorted order.
 
     Serialisers invent ``ns1:``, ``ns2:`` on the fly in the order they meet the terms,
     which follows Python's hash order; inventing them here makes the names stable.
     """
-    terms = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    if terms is None:
+        terms = set(graph.predicates()) | set(graph.objects(None, RDF.type))
     for term in sorted(t for t in terms if isinstance(t, URIRef)):
         try:
             graph.namespace_manager.compute_qname(term, generate=True)

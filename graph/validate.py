@@ -3,26 +3,38 @@
 Each problem becomes one ``Violation`` naming the resource, the property, the rule and, when
 it can be found, the data file that states the resource. A ``sh:Warning`` or ``sh:Info``
 result is listed but does not stop the graph from conforming.
+
+Two engines give the same report. The default one, ``"oxigraph"``, runs in the Oxigraph
+store that ``graph.load`` filled: the shapes compiled to SPARQL (``graph.shacl_sparql``;
+pySHACL takes the shapes it cannot compile), then the check queries. The reference,
+``"pyshacl"``, is pySHACL and rdflib's SPARQL engine on rdflib's graph: 50 to 350 times
+slower, it stays for the tests, which compare both on every fixture.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, NamespaceManager
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import traverse
-from rdflib.plugins.sparql.sparql import Query
+from rdflib.namespace import RDF, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
 from graph import paths
 from graph.errors import CoopGraphError, DataNotFoundError, DataSyntaxError, display_path
 from graph.load import Loaded, parse_turtle
 
-__all__ = ["Violation", "ValidationReport", "validate"]
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
+__all__ = ["ENGINES", "Violation", "ValidationReport", "validate"]
+
+#: The engines ``validate`` can run on: the default first, then the reference.
+ENGINES = ("oxigraph", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -81,27 +93,44 @@ def validate(
     target: Loaded | Graph,
     shapes: Path | None = None,
     checks_dir: Path | None = None,
+    *,
+    engine: str = "oxigraph",
 ) -> ValidationReport:
     """Check ``target`` against the shapes and the check queries (default: the shipped ones).
 
     A shipped ``shapes.ttl`` or ``checks/`` folder that does not exist is skipped; one
-    passed explicitly must exist.
+    passed explicitly must exist. ``engine`` is one of ``ENGINES``; both give the same report.
     """
-    loaded = target if isinstance(target, Loaded) else None
-    graph = target.graph if isinstance(target, Loaded) else target
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     shapes_file = _existing(shapes, paths.shapes_path())
     checks_folder = _existing(checks_dir, paths.checks_dir())
-    describe = _Describer(graph, loaded)
+    loaded = target if isinstance(target, Loaded) else None
+    if engine == "pyshacl":
+        describe: _Describer = _GraphDescriber(_rdflib_graph(target), loaded)
+    else:
+        describe = _StoreDescriber(target)
 
     violations: set[Violation] = set()
     if shapes_file is not None:
-        violations |= _run_shapes(graph, parse_turtle(shapes_file), describe)
+        shapes_graph = parse_turtle(shapes_file)
+        if engine == "pyshacl":
+            violations |= _run_shapes(describe.graph, shapes_graph, describe)
+        else:
+            violations |= _run_compiled_shapes(describe, shapes_graph)
     checks = sorted(checks_folder.glob("*-violation.rq")) if checks_folder else []
     for check in checks:
-        violations |= _run_check(graph, check, describe)
+        if engine == "pyshacl":
+            violations |= _run_check(describe.graph, check, describe)
+        else:
+            violations |= _run_check_in_store(describe, check)
     ordered = sorted(violations, key=Violation.sort_key)
     conforms = not any(v.severity == "Violation" for v in ordered)
     return ValidationReport(conforms, ordered, shapes_file, checks)
+
+
+def _rdflib_graph(target: Loaded | Graph) -> Graph:
+    return target.graph if isinstance(target, Loaded) else target
 
 
 def _existing(given: Path | None, default: Path) -> Path | None:
@@ -114,6 +143,21 @@ def _existing(given: Path | None, default: Path) -> Path | None:
 
 class _Describer:
     """Writes terms for people and finds the file that states a resource."""
+
+    #: rdflib's graph of the target (made on first use when the target is a ``Loaded``).
+    graph: Graph
+
+    def term(self, term: Node | None, within: Graph | None = None) -> str:
+        raise NotImplementedError
+
+    def source(
+        self, focus: Node | None, path: Node | None = None, value: Node | None = None
+    ) -> Path | None:
+        raise NotImplementedError
+
+
+class _GraphDescriber(_Describer):
+    """Terms and files found in rdflib's graphs (the reference engine)."""
 
     def __init__(self, graph: Graph, loaded: Loaded | None) -> None:
         self.graph = graph
@@ -170,8 +214,8 @@ class _Describer:
 
 
 def _run_shapes(graph: Graph, shapes: Graph, describe: _Describer) -> set[Violation]:
-    # Imported here: pySHACL costs ~70 ms to import, and `query`, `render` and `serve`
-    # never validate.
+    # Imported here: pySHACL costs ~70 ms to import, and the default engine needs it only
+    # for shapes it cannot compile.
     import pyshacl
 
     _conforms, report, _text = pyshacl.validate(
@@ -216,21 +260,10 @@ def _message(messages: Iterable[Node]) -> str:
 
 def _run_check(graph: Graph, check: Path, describe: _Describer) -> set[Violation]:
     text = check.read_text(encoding="utf-8")
-    try:
-        query = prepareQuery(text)
-    except Exception as error:  # pyparsing's ParseException; rdflib does not wrap it
-        raise DataSyntaxError(
-            check,
-            getattr(error, "lineno", None),
-            getattr(error, "col", None),
-            str(getattr(error, "msg", error)),
-        ) from None
+    query = _prepare(check, text)
     _refuse_remote(check, query)
     if query.algebra.name != "SelectQuery":
-        raise CoopGraphError(
-            f"{display_path(check)}: a check must be a SELECT query",
-            hint="Select ?focus ?path ?value ?message; every row is a violation.",
-        )
+        raise _not_a_select(check)
     default_message = _header_comment(text) or f"{check.name} returned this row"
     violations = set()
     for row in graph.query(query):
@@ -249,15 +282,43 @@ def _run_check(graph: Graph, check: Path, describe: _Describer) -> set[Violation
     return violations
 
 
+def _prepare(check: Path, text: str) -> Query:
+    """rdflib's parse of a check; a syntax error names the file, the line and the column."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(text)
+    except Exception as error:  # pyparsing's ParseException; rdflib does not wrap it
+        raise DataSyntaxError(
+            check,
+            getattr(error, "lineno", None),
+            getattr(error, "col", None),
+            str(getattr(error, "msg", error)),
+        ) from None
+
+
+def _not_a_select(check: Path) -> CoopGraphError:
+    return CoopGraphError(
+        f"{display_path(check)}: a check must be a SELECT query",
+        hint="Select ?focus ?path ?value ?message; every row is a violation.",
+    )
+
+
 def _refuse_remote(check: Path, query: Query) -> None:
     """No SERVICE and no FROM: rdflib would fetch them over the network."""
+    from rdflib.plugins.sparql.algebra import traverse
+
     found: list[str] = []
     traverse(query.algebra, visitPre=lambda node: found.append(getattr(node, "name", "")))
     if "ServiceGraphPattern" in found or query.algebra.get("datasetClause"):
-        raise CoopGraphError(
-            f"{display_path(check)}: a check may not use SERVICE or FROM",
-            hint="Checks run offline on the loaded graph; query it without a dataset clause.",
-        )
+        raise _remote_refused(check)
+
+
+def _remote_refused(check: Path) -> CoopGraphError:
+    return CoopGraphError(
+        f"{display_path(check)}: a check may not use SERVICE or FROM",
+        hint="Checks run offline on the loaded graph; query it without a dataset clause.",
+    )
 
 
 def _header_comment(text: str) -> str:
@@ -270,3 +331,266 @@ def _header_comment(text: str) -> str:
         elif stripped:
             break
     return ""
+
+
+# --- the default engine: Oxigraph -----------------------------------------------------------
+
+#: The named graph that holds a plain rdflib graph given to ``validate``.
+_PLAIN_GRAPH = ox.NamedNode("urn:x-coopgraph:validated")
+
+
+class _StoreDescriber(_Describer):
+    """Terms and files found in the Oxigraph store; rdflib's graph only if asked for."""
+
+    def __init__(self, target: Loaded | Graph) -> None:
+        self.loaded = target if isinstance(target, Loaded) else None
+        self._plain = target if isinstance(target, Graph) else None
+        if self.loaded is not None:
+            self.store = self.loaded.store
+        else:
+            self.store = ox.Store()
+            self.store.extend(
+                ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), _PLAIN_GRAPH)
+                for s, p, o in target
+            )
+        self._names: NamespaceManager | None = None
+
+    @property
+    def graph(self) -> Graph:  # type: ignore[override]
+        return self._plain if self._plain is not None else self.loaded.graph
+
+    @property
+    def names(self) -> NamespaceManager:
+        if self._names is None:
+            self._names = self._namespace_manager()
+        return self._names
+
+    def _namespace_manager(self) -> NamespaceManager:
+        """The prefixes of ``graph.load.load``'s graph, without making that graph."""
+        from graph.load import bind_prefixes
+
+        loaded = self.loaded
+        if loaded is None:
+            return self.graph.namespace_manager
+        if loaded.has_rdflib_graph():
+            return loaded.graph.namespace_manager
+        declared = []
+        for path in [*loaded.ontology_files, *loaded.data_files]:
+            prefixes = _declared_prefixes(loaded.text(path))
+            if prefixes is None:  # declared twice: rdflib's own binding rules decide
+                return loaded.graph.namespace_manager
+            declared.append(prefixes)
+        terms = {
+            URIRef(row[0].value)
+            for query in (
+                "SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s ?t ?o } }",
+                f"SELECT DISTINCT ?t WHERE {{ GRAPH ?g {{ ?s <{RDF.type}> ?t }} }}",
+            )
+            for row in self.store.query(query)
+            if isinstance(row[0], ox.NamedNode)
+        }
+        return bind_prefixes(declared, terms).namespace_manager
+
+    def term(self, term: Any, within: Graph | None = None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, ox.BlankNode):
+            return self._blank(term)
+        if isinstance(term, (ox.NamedNode, ox.Literal)):
+            term = _from_oxigraph(term)
+        if isinstance(term, (URIRef, Literal)):
+            return term.n3(self.names)
+        return str(term)
+
+    def _blank(self, node: ox.BlankNode, depth: int = 0) -> str:
+        # As _GraphDescriber._blank: where the node hangs, or the items of a list.
+        inverse = next(self.store.quads_for_pattern(node, _OX_INVERSE_PATH, None), None)
+        if inverse is not None:
+            return "^" + self.term(inverse.object)
+        if next(self.store.quads_for_pattern(node, _OX_FIRST, None), None) is not None:
+            return "/".join(self.term(item) for item in self._items(node))
+        parents = sorted(
+            {
+                (_from_oxigraph(q.subject), _from_oxigraph(q.predicate)): (q.subject, q.predicate)
+                for q in self.store.quads_for_pattern(None, None, node)
+            }.items()
+        )
+        if not parents or depth > 4:
+            return "[]"
+        subject, predicate = parents[0][1]
+        above = (
+            self._blank(subject, depth + 1)
+            if isinstance(subject, ox.BlankNode)
+            else self.term(subject)
+        )
+        return f"{above}/{self.term(predicate)}/[]"
+
+    def _items(self, node: Any) -> list[Any]:
+        items, seen = [], set()
+        while isinstance(node, ox.BlankNode) and node not in seen:
+            seen.add(node)
+            first = next(self.store.quads_for_pattern(node, _OX_FIRST, None), None)
+            rest = next(self.store.quads_for_pattern(node, _OX_REST, None), None)
+            if first is None:
+                break
+            items.append(first.object)
+            node = rest.object if rest is not None else None
+        return items
+
+    def source(self, focus: Any, path: Any = None, value: Any = None) -> Path | None:
+        """As ``_GraphDescriber.source``, asked of each file's named graph in the store."""
+        if self.loaded is None or focus is None:
+            return None
+        focus, path, value = (
+            _to_oxigraph(t) if t is not None else None for t in (focus, path, value)
+        )
+        files = [*self.loaded.data_files, *self.loaded.ontology_files]
+        patterns = [
+            (focus, path, value) if path is not None and value is not None else None,
+            (focus, path, None) if path is not None else None,
+            (focus, _OX_TYPE, None),
+            (focus, None, None),
+            (None, None, focus) if not isinstance(focus, ox.Literal) else None,
+        ]
+        for pattern in filter(None, patterns):
+            if isinstance(pattern[0], ox.Literal):
+                continue  # a literal is never a subject
+            for file in files:
+                graph = self.loaded.store_graph(file)
+                if next(self.store.quads_for_pattern(*pattern, graph), None) is not None:
+                    return file
+        return None
+
+
+_OX_TYPE = ox.NamedNode(str(RDF.type))
+_OX_FIRST = ox.NamedNode(str(RDF.first))
+_OX_REST = ox.NamedNode(str(RDF.rest))
+_OX_INVERSE_PATH = ox.NamedNode(str(SH.inversePath))
+_PREFIX_DECLARATION = re.compile(r"(?:@prefix|(?i:\bprefix))\s+([^\s:]*):\s*<([^>]*)>")
+
+
+def _declared_prefixes(text: str) -> list[tuple[str, str]] | None:
+    """The prefixes a Turtle text declares, as rdflib binds them; None when a name or a
+    namespace is declared twice (rdflib then renames or drops some)."""
+    found = _PREFIX_DECLARATION.findall(text)
+    names = [name for name, _ in found]
+    namespaces = [iri for _, iri in found]
+    if len(set(names)) != len(names) or len(set(namespaces)) != len(namespaces):
+        return None
+    parser = ox.parse(text, format=ox.RdfFormat.TURTLE)
+    for _ in parser:
+        pass
+    declared = parser.prefixes
+    if declared != dict(found):  # one in a comment or a string, or a relative IRI
+        return None
+    return sorted(declared.items())
+
+
+def _to_oxigraph(term: Any) -> Any:
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), language=term.language, datatype=datatype)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _from_oxigraph(term: Any) -> Node:
+    """An Oxigraph term as the rdflib term ``graph.load`` makes of it."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _run_compiled_shapes(describe: _StoreDescriber, shapes: Graph) -> set[Violation]:
+    from graph.shacl_sparql import compile_shapes, run
+
+    compiled = compile_shapes(shapes)
+    violations = set()
+    for result in run(compiled, describe.store):
+        owner = (
+            shapes.value(None, SH.property, result.shape)
+            if isinstance(result.shape, BNode)
+            else result.shape
+        )
+        violations.add(
+            Violation(
+                source_file=describe.source(result.focus, result.path, result.value),
+                focus=describe.term(result.focus),
+                path=describe.term(result.path),
+                constraint=describe.term(result.component),
+                value=describe.term(result.value),
+                message=_message(result.messages),
+                severity=str(result.severity).rsplit("#", 1)[-1],
+                shape=owner.n3(shapes.namespace_manager) if isinstance(owner, URIRef) else "",
+            )
+        )
+    if compiled.rest is not None:
+        # The shapes the compiler leaves to pySHACL, on rdflib's graph.
+        graph = describe.graph
+        violations |= _run_shapes(graph, compiled.rest, _GraphDescriber(graph, describe.loaded))
+    return violations
+
+
+def _run_check_in_store(describe: _StoreDescriber, check: Path) -> set[Violation]:
+    text = check.read_text(encoding="utf-8")
+    if _names_remote_data(text):
+        raise _remote_refused(check)
+    try:
+        results = describe.store.query(text, use_default_graph_as_union=True)
+    except SyntaxError:
+        _prepare(check, text)  # rdflib's error, as before, when rdflib refuses it too
+        # A query rdflib reads and Oxigraph does not runs where it ran before.
+        graph = describe.graph
+        return _run_check(graph, check, _GraphDescriber(graph, describe.loaded))
+    if not isinstance(results, ox.QuerySolutions):
+        raise _not_a_select(check)
+    selected = {variable.value for variable in results.variables}
+    default_message = _header_comment(text) or f"{check.name} returned this row"
+    violations = set()
+    for row in results:
+        focus, path, value, message = (
+            row[name] if name in selected else None
+            for name in ("focus", "path", "value", "message")
+        )
+        violations.add(
+            Violation(
+                source_file=describe.source(focus, path, value),
+                focus=describe.term(focus),
+                path=describe.term(path),
+                constraint=check.name,
+                value=describe.term(value),
+                message=message.value if message is not None else default_message,
+            )
+        )
+    return violations
+
+
+def _names_remote_data(text: str) -> bool:
+    """Whether a query says SERVICE or FROM, outside strings, IRIs and comments.
+
+    Oxigraph has no parse-only call to ask, and would fetch what they name; only these
+    keywords are words of the grammar, so refusing every occurrence refuses no valid
+    query that does without them. Escapes (``\\u0053ERVICE``) are read first, as a SPARQL
+    parser reads them.
+    """
+    from graph.sparql_text import tokens
+
+    expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return any(
+        token.kind == "word" and token.text.upper() in {"SERVICE", "FROM"}
+        for token in tokens(expanded)
+    )
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
