@@ -62,6 +62,12 @@ GEO_RIM_DEGREES = 2.8
 SEED = 20260
 #: Key prefix of the positions of the axes' names (not nodes) in the axes layout.
 TITLE = "title:"
+#: The smallest share of the circle an axis gets, however few its nodes. The layout tries
+#: each and keeps the most compact drawing: packing boxes is sensitive to where it starts,
+#: and the smallest drawing opens with the largest labels. Above ``TRIALS_LIMIT`` nodes,
+#: only the first is tried.
+MIN_SECTORS = (0.08, 0.06, 0.1, 0.12)
+TRIALS_LIMIT = 300
 
 Position = tuple[int, int]
 
@@ -96,6 +102,7 @@ def layout(
     axes: Sequence[str] = (),
     footprints: dict[str, Footprint] | None = None,
     titles: dict[str, Footprint] | None = None,
+    min_sectors: Sequence[float] = MIN_SECTORS,
 ) -> tuple[dict[str, Position], dict[str, str]]:
     """Positions of every node, and a note for the nodes not drawn to scale (geo only).
 
@@ -113,7 +120,7 @@ def layout(
     shown = sorted(network.nodes if primary is None else primary)
     links = drawn if drawn is not None else [(u, v, "") for u, v in network.edges()]
     if centre is not None and centre in set(shown) and any(axis for _, _, axis in links):
-        trials = MIN_SECTORS if len(shown) <= TRIALS_LIMIT else MIN_SECTORS[:1]
+        trials = min_sectors if len(shown) <= TRIALS_LIMIT else min_sectors[:1]
         room = {**(footprints or {}), **{TITLE + a: f for a, f in (titles or {}).items()}}
         best: tuple[float, dict[str, tuple[float, float]]] | None = None
         for share in trials:
@@ -207,12 +214,6 @@ def label_size(texts: Iterable[str], size: float, max_width: float) -> tuple[flo
 
 #: Room between two footprints, in canvas units.
 GAP = 6.0
-#: The smallest share of the circle an axis gets, however few its nodes. The layout tries
-#: each and keeps the most compact drawing: packing boxes is sensitive to where it starts,
-#: and the smallest drawing opens with the largest labels. Above ``TRIALS_LIMIT`` nodes,
-#: only the first is tried.
-MIN_SECTORS = (0.08, 0.06, 0.1, 0.12)
-TRIALS_LIMIT = 300
 
 
 def axes_layout(

@@ -27,6 +27,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -60,16 +61,16 @@ __all__ = [
     "TooManyNodesError",
     "initially_shown",
     "json_for_script",
-    "name_in_year",
     "opening_view",
     "page_data",
     "relation_group",
-    "renamings",
     "render_html",
     "render_loaded",
     "view_network",
     "write_html",
-    "year_spans",
+    "Timeline",
+    "as_of_year",
+    "timeline",
 ]
 
 #: Languages of the page (labels fall back to French).
@@ -581,26 +582,25 @@ def page_data(
     every_group: bool = False,
 ) -> dict[str, Any]:
     """Everything the page shows, as one JSON-ready dict (see the template's script)."""
-    from graph.layout import TITLE, Footprint, label_size, longest_word
+    from graph.layout import MIN_SECTORS, TITLE, Footprint, label_size, longest_word
     from graph.layout import layout as compute_layout
 
     view = opening_view(network, every_group=every_group)
     captions = {node: _captions(data) for node, data in network.nodes(data=True)}
-    spans = year_spans(network)
-    renamed = renamings(network)
+    time = timeline(graph, network)
     tiers = _tiers(network, view)
     sizes = {node: _node_size(network.degree(node)) for node in network}
     fonts = {node: FONT[tiers[node]] for node in network}
     drawn = [(u, v, network.edges[u, v, k].get("axis", "")) for u, v, k in sorted(view.edges)]
     title_font = TITLE_FONT
 
-    def arrange() -> tuple[dict, dict, dict, dict]:
+    def arrange(min_sectors: tuple[float, ...] = MIN_SECTORS) -> tuple[dict, dict, dict, dict]:
         footprints = {}
         wrap = {}
         for node in network:
             # Room for the label in every language and for the names borne in other years;
             # never narrower than the longest word (vis-network would cut "Franche-C|omté").
-            texts = [*captions[node].values(), *_former_captions(renamed.get(node, []))]
+            texts = [*captions[node].values(), *_former_captions(time.names.get(node, []))]
             font = fonts[node]
             width = LABEL_WIDTH[tiers[node]] * font / FONT[tiers[node]]
             wrap[node] = math.ceil(max(width, longest_word(texts, font) + 2))
@@ -616,6 +616,7 @@ def page_data(
             axes=[axis for axis, _ in _AXES],
             footprints=footprints,
             titles=titles,
+            min_sectors=min_sectors,
         )
         return positions, far, wrap, {**footprints, **{TITLE + a: f for a, f in titles.items()}}
 
@@ -626,7 +627,7 @@ def page_data(
     scale = _opening_scale(positions, room, view.shown)
     if view.centre is not None and scale and FONT["centre"] * scale < LABEL_MIN_PX + 2:
         fonts[view.centre] = title_font = math.ceil((LABEL_MIN_PX + 3) / scale)
-        positions, far, wrap, room = arrange()
+        positions, far, wrap, room = arrange(MIN_SECTORS[:1])
     sectors = []
     for key in sorted(positions):
         if key.startswith(TITLE):
@@ -640,8 +641,8 @@ def page_data(
             k[len("label_") :]: v for k, v in attributes.items() if k.startswith("label_")
         }
         entry["caption"] = captions[node]
-        if node in renamed:
-            entry["renamed"] = [list(r) for r in renamed[node]]
+        if node in time.names:
+            entry["names"] = time.names[node]
         if node in far:
             entry["geo_note"] = far[node]
         info[node] = entry
@@ -651,19 +652,12 @@ def page_data(
             "to": v,
             "key": k,
             "group": relation_group(a),
-            "years": [spans[u, v, k]["from"], spans[u, v, k]["to"]],
-            **({"undated": True} if spans[u, v, k]["undated"] else {}),
+            **({"inForce": time.relations.get((u, v, k), [])} if (u, v, k) in time.scope else {}),
+            **({"undated": True} if (u, v, k) in time.undated else {}),
             **a,
         }
         for item, (u, v, k, a) in zip(edges, _sorted_edges(network), strict=True)
     }
-    years = [y for span in spans.values() for y in (span["from"], span["to"]) if y is not None]
-    years += [
-        y
-        for _, data in network.nodes(data=True)
-        for name in ("founding_date", "date", "start_date", "end_date")
-        if (y := _year(data.get(name))) is not None
-    ]
     kinds_present = {data["kind"] for _, data in network.nodes(data=True)}
     axes_present = {
         data.get("axis", "")
@@ -706,8 +700,8 @@ def page_data(
         "titleWidth": TITLE_WIDTH * title_font / TITLE_FONT,
         # The slider runs from the earliest dated fact to the current year (the page reads
         # the clock: the same data gives the same file whatever the day).
-        "firstYear": min(years) if years else None,
-        "lastYear": max(years) if years else None,
+        "firstYear": time.first,
+        "lastYear": time.last,
         "nodes": nodes,
         "edges": edges,
         "options": options,
@@ -729,52 +723,148 @@ def _year(text: str | None) -> int | None:
     return int(text[:4])
 
 
-def year_spans(network: nx.MultiDiGraph) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """When each relation held, as the as-of-year query reads the data: from its start year
-    (whole: a relation started during a year counts for that year) to its end year, and not
-    before both its parties existed (their founding year). A relation with no start is
-    ``undated`` (for the cooperation: on an axis, or qualified); it holds as far back as its
-    parties. ``from``/``to`` are None where nothing bounds them."""
-    founded = {node: _year(data.get("founding_date")) for node, data in network.nodes(data=True)}
-    spans = {}
-    for u, v, k, data in network.edges(keys=True, data=True):
-        start = _year(data.get("start_date"))
-        bounds = [y for y in (start, founded[u], founded[v]) if y is not None]
-        spans[(u, v, k)] = {
-            "from": max(bounds) if bounds else None,
-            "to": _year(data.get("end_date")),
-            "undated": start is None
-            and ("relation" in data or relation_group(data) == "cooperation"),
-        }
+def as_of_year(graph: Graph, years: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """The catalogue's as-of-year query, answered on ``graph`` for each of ``years``.
+
+    That query is the one definition of "as it stood in year X"; the page's year slider
+    shows what it answers rather than reading the dates a second way. Its parameters are
+    bound as ``graph.query`` binds them (a VALUES block opening every WHERE group, so that
+    its subqueries see the year too), and it runs on Oxigraph over the very graph drawn.
+    """
+    import pyoxigraph as ox
+
+    from graph import sparql_text
+    from graph.query import prepare_query
+
+    text = prepare_query("as-of-year").text
+    groups = sorted(sparql_text.where_groups(text), reverse=True)
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    answers: dict[int, list[dict[str, Any]]] = {}
+    for year in years:
+        block = f' VALUES (?year ?lang) {{ ({int(year)} "fr") }} '
+        bound = text
+        for at in groups:
+            bound = bound[:at] + block + bound[at:]
+        solutions = store.query(bound)
+        names = [variable.value for variable in solutions.variables]
+        answers[year] = [
+            {name: None if solution[name] is None else solution[name].value for name in names}
+            for solution in solutions
+        ]
+    return answers
+
+
+#: The classes of relation the as-of-year query answers for (its first pattern).
+_AS_OF_YEAR_CLASSES = (str(JC.Cooperation), str(ORG.Membership))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What the year slider shows, from the as-of-year query's answers.
+
+    ``relations``: (actor, partner, relation) -> the spans of years it was in force, each
+    [first, last] with None for "before the first dated fact" or "to this day".
+    ``names``: entity -> [first, last, name] for the years it bore another name than
+    today's. ``undated``: the relations whose start is unknown. The relations outside the
+    query's scope (funding, plain memberships, structure) carry no dates: the page draws
+    them in a year when both their ends existed (founded by then), the query's own test
+    for a relation's parties.
+    """
+
+    relations: dict[tuple[str, str, str], list[list[int | None]]]
+    names: dict[str, list[list[Any]]]
+    undated: frozenset[tuple[str, str, str]]
+    #: The relations the query is about: cooperations and memberships on an axis.
+    scope: frozenset[tuple[str, str, str]]
+    first: int | None
+    last: int | None
+
+
+def timeline(graph: Graph, network: nx.MultiDiGraph) -> Timeline:
+    """The as-of-year query asked for every year at which its answer can change: each year
+    of a date in the data and the year after it (it compares the year asked for with those
+    years only, so its answer holds until the next of them)."""
+    dates = [
+        data.get(name)
+        for _, data in network.nodes(data=True)
+        for name in ("founding_date", "date", "start_date", "end_date")
+    ] + [
+        data.get(name)
+        for _, _, data in network.edges(data=True)
+        for name in ("start_date", "end_date")
+    ]
+    years = sorted({y for y in map(_year, dates) if y is not None})
+    scope = frozenset(
+        (u, v, k)
+        for u, v, k, data in network.edges(keys=True, data=True)
+        if data.get("axis") and data.get("relation_type") in _AS_OF_YEAR_CLASSES
+    )
+    if not years:
+        return Timeline({}, {}, frozenset(), scope, None, None)
+    points = sorted({y for year in years for y in (year, year + 1)})
+    answers = as_of_year(graph, points)
+    present: dict[tuple[str, str, str], set[int]] = {}
+    named: dict[str, dict[int, str]] = {}
+    undated = set()
+    for point, rows in answers.items():
+        for row in rows:
+            key = (row["actor"], row["partner"], row["relation"])
+            present.setdefault(key, set()).add(point)
+            if row.get("startUnknown") == "true":
+                undated.add(key)
+            today = (
+                network.nodes[row["partner"]].get("label_fr") if row["partner"] in network else None
+            )
+            if row.get("nameInYear") and row["nameInYear"] != today:
+                named.setdefault(row["partner"], {})[point] = row["nameInYear"]
+    return Timeline(
+        {key: _spans(points, found) for key, found in sorted(present.items())},
+        {
+            node: [[a, b, name] for a, b, name in _named_spans(points, by_point)]
+            for node, by_point in sorted(named.items())
+        },
+        frozenset(undated),
+        scope,
+        years[0],
+        years[-1],
+    )
+
+
+def _spans(points: list[int], found: set[int]) -> list[list[int | None]]:
+    """The years covered by ``found`` among ``points`` (each point holds until the next), as
+    spans [first, last]; None at either end where the span reaches past the points."""
+    spans: list[list[int | None]] = []
+    for i, point in enumerate(points):
+        if point not in found:
+            continue
+        first: int | None = None if i == 0 else point
+        last: int | None = None if i == len(points) - 1 else points[i + 1] - 1
+        if spans and spans[-1][1] is not None and spans[-1][1] + 1 == point:
+            spans[-1][1] = last
+        else:
+            spans.append([first, last])
     return spans
 
 
-def renamings(network: nx.MultiDiGraph) -> dict[str, list[tuple[int, str, str]]]:
-    """Entity -> its dated renamings (year, former name, new name), oldest first: the name
-    an entity bore in a year is the new name of its last renaming up to that year, else the
-    former name of its first renaming after it, else today's (as the as-of-year query)."""
-    found: dict[str, list[tuple[int, str, str, str]]] = {}
-    for event, data in network.nodes(data=True):
-        year = _year(data.get("date"))
-        if str(JC.Renaming) not in data.get("types", []) or year is None:
+def _named_spans(points: list[int], by_point: dict[int, str]) -> list[tuple[Any, Any, str]]:
+    spans: list[list[Any]] = []
+    for i, point in enumerate(points):
+        if point not in by_point:
             continue
-        for _, body, key in network.out_edges(event, keys=True):
-            if network.edges[event, body, key]["predicate"] == str(ORG.resultingOrganization):
-                found.setdefault(body, []).append(
-                    (year, data["date"], data.get("former_name", ""), data.get("new_name", ""))
-                )
-    return {
-        body: [(year, former, new) for year, _, former, new in sorted(items)]
-        for body, items in sorted(found.items())
-    }
-
-
-def name_in_year(renamed: list[tuple[int, str, str]], year: int) -> str | None:
-    """The name borne in ``year`` according to ``renamed`` (see ``renamings``), or None for
-    today's label."""
-    last = [new for y, _, new in renamed if y <= year]
-    later = [former for y, former, _ in renamed if y > year]
-    return (last[-1] if last else later[0] if later else None) or None
+        first = None if i == 0 else point
+        last = None if i == len(points) - 1 else points[i + 1] - 1
+        name = by_point[point]
+        if (
+            spans
+            and spans[-1][2] == name
+            and spans[-1][1] is not None
+            and spans[-1][1] + 1 == point
+        ):
+            spans[-1][1] = last
+        else:
+            spans.append([first, last, name])
+    return [tuple(span) for span in spans]
 
 
 def _captions(attributes: dict[str, Any]) -> dict[str, str]:
@@ -841,9 +931,9 @@ def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, Any]:
     return titles
 
 
-def _former_captions(renamed: list[tuple[int, str, str]]) -> list[str]:
+def _former_captions(names_in_years: list[list[Any]]) -> list[str]:
     """The canvas labels of the names borne before (as _captions: tagged outside French)."""
-    names = {text for _, former, new in renamed for text in (former, new) if text}
+    names = {name for _, _, name in names_in_years if name}
     return sorted(names) + sorted(f"{name} [fr]" for name in names)
 
 

@@ -21,14 +21,12 @@ from graph.render import (
     DEFAULT_MAX_NODES,
     TooManyNodesError,
     initially_shown,
-    name_in_year,
     opening_view,
     relation_group,
-    renamings,
     render_html,
+    timeline,
     view_network,
     write_html,
-    year_spans,
 )
 
 ID = "https://w3id.org/jura-coop/id/"
@@ -332,41 +330,48 @@ def test_the_page_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
     assert pages[0] == pages[1]
 
 
-# --- time: one reading of "as it stood in year X" ------------------------------------------
+# --- time: the as-of-year query is the one reading of "as it stood in year X" ------------
 
 
-@pytest.mark.parametrize("year", [1980, 1986, 1990, 1995, 2001, 2005, 2012, 2021, 2025])
-def test_the_slider_and_the_as_of_year_query_agree(shipped: Loaded, year: int) -> None:
-    """The relations the page draws in a year, and the names it gives their partners, are
-    those of the catalogue's as-of-year query."""
+def in_force(data: dict, year: int) -> set[tuple[str, str, str]]:
+    """What the page draws in ``year`` among the relations the query is about."""
+    found = set()
+    for info in data["edgeInfo"].values():
+        for first, last in info.get("inForce", []):
+            if (first is None or first <= year) and (last is None or last >= year):
+                found.add((info["from"], info["to"], info["relation"]))
+    return found
+
+
+@pytest.mark.parametrize("year", [1970, 1980, 1986, 1995, 2001, 2005, 2012, 2021, 2025, 2040])
+def test_the_slider_shows_what_the_as_of_year_query_answers(page: str, year: int) -> None:
+    """The page's spans of years, names and undated marks, read back for a year, give the
+    rows the catalogue's as-of-year query returns for it (through coopgraph's own path)."""
     from graph.query import run_query
 
     rows = run_query("as-of-year", params={"year": str(year)}).records()
-    network = to_networkx(shipped.graph)
-    spans = year_spans(network)
-    in_force = set()
-    for (u, v, k), span in spans.items():
-        data = network.edges[u, v, k]
-        # The query's scope: cooperations and memberships on an axis (not funding).
-        if data.get("axis") and data.get("relation_type") in (COOPERATION, MEMBERSHIP):
-            if (span["from"] is None or span["from"] <= year) and (
-                span["to"] is None or span["to"] >= year
-            ):
-                in_force.add((u, v, data["relation"]))
-    assert in_force == {(r["actor"], r["partner"], r["relation"]) for r in rows}
-    renamed = renamings(network)
+    data = page_data(page)
+    assert in_force(data, year) == {(r["actor"], r["partner"], r["relation"]) for r in rows}
     for row in rows:
-        name = name_in_year(renamed.get(row["partner"], []), year) or row["partnerLabel"]
-        assert name == row["nameInYear"], row["partner"]
-        undated = spans[row["actor"], row["partner"], row["relation"]]["undated"]
-        assert undated == row["startUnknown"]
+        names = data["info"][row["partner"]].get("names", [])
+        shown = [n for a, b, n in names if (a is None or a <= year) and (b is None or b >= year)]
+        today = data["info"][row["partner"]]["labels"].get("fr")
+        assert (shown[0] if shown else today) == row["nameInYear"], row["partner"]
+        edge = next(e for e in data["edgeInfo"].values() if e.get("relation") == row["relation"])
+        assert bool(edge.get("undated")) == bool(row["startUnknown"])
 
 
 def test_a_body_bears_the_name_of_the_year(shipped: Loaded) -> None:
-    renamed = renamings(to_networkx(shipped.graph))[ID + "arcjurassien-org"]
-    assert name_in_year(renamed, 1995) == "Communauté de travail du Jura"
-    assert name_in_year(renamed, 2010) == "Conférence TransJurassienne"
-    assert name_in_year(renamed, 2022) == "Arcjurassien.org"
+    network = to_networkx(shipped.graph)
+    names = timeline(shipped.graph, network).names[ID + "arcjurassien-org"]
+
+    def name(year: int) -> str | None:
+        spans = [n for a, b, n in names if (a is None or a <= year) and (b is None or b >= year)]
+        return spans[0] if spans else None
+
+    assert name(1995) == "Communauté de travail du Jura"
+    assert name(2010) == "Conférence TransJurassienne"
+    assert name(2022) is None  # today's name
     data = page_data(render_html(shipped.graph))
     assert data["firstYear"] <= 1975 and data["lastYear"] >= 2021
 
