@@ -141,7 +141,8 @@ def layout(
         # near their neighbours, around the drawing that stays as it is.
         everything = {**footprints, **{TITLE + a: f for a, f in (titles or {}).items()}}
         drawing = set(shown) | {n for n in positions if n.startswith(TITLE)}
-        _separate_all(positions, list(positions), everything, pinned=drawing)
+        # Best effort: they are hidden when the page opens.
+        _separate_all(positions, list(positions), everything, pinned=drawing, iterations=120)
     return {node: (round(x), round(y)) for node, (x, y) in sorted(positions.items())}, {}
 
 
@@ -346,7 +347,7 @@ def axes_layout(
                 positions[node] = (radius * math.cos(angle), radius * math.sin(angle))
         radius += _outer_max(members, footprints)
     if unreached:
-        _row_below(positions, unreached, footprints)
+        _block_below(network, positions, unreached, footprints)
     sector_of = {n: sectors[axis_of[n]] for n in depth if n != centre}
     # Each axis's name in the middle of its sector, beyond its first ring; it then finds
     # room among the nodes as they are drawn closer.
@@ -384,9 +385,11 @@ def _compact(
     _separate(pos, boxes, fixed, sectors=sectors)
     # First both sides alike, then the longer one alone (the page opens in a window about
     # as wide as it is tall), each with ever smaller steps until nothing is gained.
+    # Each step costs a separation: a large drawing takes fewer, larger ones.
+    steps = 40 if len(order) <= TRIALS_LIMIT else 12
     for squeeze_longer in (False, True):
         step = 0.93
-        for _ in range(40):
+        for _ in range(steps):
             width, height = _sides(pos, boxes)
             if not squeeze_longer:
                 factor = (step, step)
@@ -509,16 +512,29 @@ def _spread(wanted: list[float], widths: list[float], lo: float, hi: float) -> l
     return placed
 
 
-def _row_below(
-    positions: dict[str, tuple[float, float]], nodes: list[str], footprints: dict[str, Footprint]
+def _block_below(
+    network: nx.MultiDiGraph,
+    positions: dict[str, tuple[float, float]],
+    nodes: list[str],
+    footprints: dict[str, Footprint],
 ) -> None:
-    boxes = [(footprints.get(n) or Footprint(10)).box() for n in nodes]
-    bottom = max((y for _, y in positions.values()), default=0.0) + 3 * EDGE_LENGTH
-    width = sum(right - left + GAP for left, _, right, _ in boxes)
-    x = -width / 2
-    for node, (left, _, right, _) in zip(nodes, boxes, strict=True):
-        positions[node] = (x - left, bottom)
-        x += right - left + GAP
+    """The groups the drawn relations do not link to the centre, each laid out by force and
+    packed in rows, as one block under the drawing."""
+    block = _force_positions(network, nodes)
+    _separate_all(block, nodes, footprints, pinned=set())
+    boxes = {n: (footprints.get(n) or Footprint(10)).box() for n in nodes}
+    drawn_bottom = max(
+        (y + (footprints.get(n) or Footprint(10)).box()[3] for n, (_, y) in positions.items()),
+        default=0.0,
+    )
+    top = min(block[n][1] + boxes[n][1] for n in nodes)
+    left = min(block[n][0] + boxes[n][0] for n in nodes)
+    right = max(block[n][0] + boxes[n][2] for n in nodes)
+    shift_x = -(left + right) / 2
+    shift_y = drawn_bottom + 2 * EDGE_LENGTH - top
+    for node in nodes:
+        x, y = block[node]
+        positions[node] = (x + shift_x, y + shift_y)
 
 
 # --- no overlaps ----------------------------------------------------------------------------
@@ -529,8 +545,10 @@ def _separate_all(
     nodes: Sequence[str],
     footprints: dict[str, Footprint],
     pinned: set[str],
+    iterations: int = 400,
 ) -> None:
-    """Move ``nodes`` apart until no two footprints overlap (``pinned`` stay put)."""
+    """Move ``nodes`` apart until no two footprints overlap (``pinned`` stay put), or for
+    ``iterations`` rounds at most."""
     import numpy as np
 
     if len(nodes) < 2:
@@ -539,7 +557,7 @@ def _separate_all(
     pos = np.array([positions[n] for n in order], dtype=float)
     boxes = np.array([(footprints.get(n) or Footprint(10)).box() for n in order], dtype=float)
     fixed = np.array([n in pinned for n in order])
-    _separate(pos, boxes, fixed)
+    _separate(pos, boxes, fixed, iterations=iterations)
     for node, (x, y) in zip(order, pos, strict=True):
         positions[node] = (float(x), float(y))
 
