@@ -11,6 +11,7 @@ Tests monkeypatch these functions, so callers look them up at call time
 
 from __future__ import annotations
 
+import functools
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,7 +19,10 @@ from pathlib import Path
 SHAPES_FILENAME = "shapes.ttl"
 
 
+@functools.cache
 def _root() -> Path:
+    # Cached: the package does not move while it runs, and every query's freshness check
+    # asks where the data is (importlib.resources and a stat cost ~10 µs each time).
     package = Path(str(files("graph")))
     shipped = package / "_shipped"
     return shipped if shipped.is_dir() else package.parent

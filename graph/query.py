@@ -997,14 +997,8 @@ def _cached(engine: str, data_dir: Path | None, build: Callable[[list[Path], lis
     key = (engine, folder)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
-        if hit is not None:
-            try:
-                if tuple((f, os.stat(f).st_mtime_ns) for f, _ in hit.folders) == hit.folders and (
-                    _stamp(f for f, _, _ in hit.files) == hit.files
-                ):
-                    return hit.value
-            except OSError:
-                pass  # a file or the folder went away: list again, and say so
+        if hit is not None and _unchanged(hit):
+            return hit.value
         ontology, data = _source_files(data_dir)
         stamp = _stamp([*ontology, *data])
         folders = (folder, str(paths.ontology_dir()))
@@ -1012,6 +1006,22 @@ def _cached(engine: str, data_dir: Path | None, build: Callable[[list[Path], lis
         value = build(ontology, data)
         _CACHE[key] = _Entry(stamps, stamp, value)
         return value
+
+
+def _unchanged(entry: _Entry) -> bool:
+    """Whether no file of ``entry`` was edited, added or removed (plain ``os.stat`` calls)."""
+    stat = os.stat
+    try:
+        for folder, mtime in entry.folders:
+            if stat(folder).st_mtime_ns != mtime:
+                return False
+        for path, mtime, size in entry.files:
+            status = stat(path)
+            if status.st_mtime_ns != mtime or status.st_size != size:
+                return False
+    except OSError:
+        return False  # a file or the folder went away: list again, and say so
+    return True
 
 
 class _OxigraphData:
