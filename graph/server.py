@@ -6,10 +6,14 @@
 Routes:
 
 =========================  ==============================================================
-``/``                      the query page: the catalogue, a text area, results as a table
+``/``                      the home page: what the dataset is, the catalogue of questions by
+                           theme, answers as tables, charts, timelines and networks, and a
+                           SPARQL editor (``graph.query_page``)
 ``/sparql``                SPARQL 1.1 Protocol, query operation (GET, POST form, POST
                            direct); without a query, the service description
 ``/queries``               the catalogue as JSON; ``/queries/NAME?param=value`` runs one
+``/completions``           JSON for the home page: prefixes, classes, properties, entities
+``/network``               a CONSTRUCT answer (``?name=`` or ``?query=``) drawn as a graph
 ``/id/<path>``             an entity: HTML for browsers, Turtle / JSON-LD / N-Triples /
                            RDF/XML for programs (content negotiation, or ``?format=``)
 ``/graph``                 the interactive graph page (``graph.render``)
@@ -50,13 +54,15 @@ from starlette.routing import Route
 from graph.errors import CoopGraphError
 from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.namespace import ID
-from graph.render import json_for_script
+from graph.query_page import catalogue_data, query_page
 from graph.server_tasks import (
     ENTITY_TYPES,
     LANGUAGES,
     RDF_TYPES,
     CatalogueTask,
+    CompletionTask,
     EntityTask,
+    NetworkTask,
     PageTask,
     Reply,
     SparqlTask,
@@ -257,7 +263,9 @@ class _Site:
         self.pool = pool
         self.graphs = _graph_names(config.data_dir)
         self.pages: dict[tuple[str, str, str], Response] = {}
-        self.query_page = _query_page()
+        self.catalogue_json = json.dumps(catalogue_data(), ensure_ascii=False, indent=1).encode(
+            "utf-8"
+        )
 
     # --- running something in a worker ---
 
@@ -387,7 +395,7 @@ class _Site:
     # --- /queries ---
 
     async def catalogue(self, request: Request) -> Response:
-        return Response(self.query_page.catalogue_json, media_type="application/json")
+        return Response(self.catalogue_json, media_type="application/json")
 
     async def catalogue_query(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -397,7 +405,7 @@ class _Site:
             params = _parse_pairs(request.scope.get("query_string", b""), "query string")
         except _BadRequest as error:
             return _text(error.status, str(error), error.hint)
-        lang = next((v for n, v in params if n == "lang"), "fr")
+        lang = next((v for n, v in params if n == "lang"), None)
         task = CatalogueTask(
             name=name,
             params=tuple((n, v) for n, v in params if n != "lang"),
@@ -493,11 +501,45 @@ class _Site:
         return response
 
     async def home(self, request: Request) -> Response:
+        page = query_page(_language(request))
         return Response(
-            self.query_page.html,
+            page.html,
             media_type="text/html",
-            headers={"Content-Security-Policy": self.query_page.csp},
+            headers={"Content-Security-Policy": page.csp, "Vary": "Accept-Language"},
         )
+
+    async def completions(self, request: Request) -> Response:
+        if "completions" not in self.pages:
+            answer = await self._run(CompletionTask(), deadline=max(self.config.timeout, 120.0))
+            if isinstance(answer, Response):
+                return answer
+            if answer.status != 200:
+                return _from_reply(answer)
+            self.pages["completions"] = _from_reply(answer)
+        return self.pages["completions"]
+
+    async def network(self, request: Request) -> Response:
+        """A CONSTRUCT answer drawn by the graph page's code, for the home page's network view."""
+        raw = request.scope.get("query_string", b"")
+        try:
+            if len(raw) > self.config.max_body:
+                raise _too_large(self.config.max_body)
+            params = _parse_pairs(raw, "query string")
+        except _BadRequest as error:
+            return _text(error.status, str(error), error.hint)
+        given = dict(params)
+        name, text, lang = (
+            given.pop("name", None),
+            given.pop("query", None),
+            given.pop("lang", None),
+        )
+        if name is not None and not _QUERY_NAME.fullmatch(name):
+            return _text(404, "no such query in the catalogue", "GET /queries lists them.")
+        task = NetworkTask(name=name, text=text, params=tuple(given.items()), lang=lang)
+        answer = await self._run(task, deadline=max(self.config.timeout, 120.0))
+        if isinstance(answer, Response):
+            return answer
+        return _from_reply(answer)
 
     def _base(self, request: Request) -> str:
         # The configured address, never the client's Host header: a forged Host would
@@ -586,51 +628,6 @@ def _service_description(base: str, graphs: set[str], media_type: str) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=prefixes)
 
 
-@dataclass(frozen=True)
-class _QueryPage:
-    html: bytes
-    csp: str
-    catalogue_json: bytes
-
-
-def _query_page() -> _QueryPage:
-    """The page at ``/``, rendered once: the catalogue is read from the package."""
-    import jinja2
-    from markupsafe import Markup
-
-    from graph.catalogue import list_queries
-    from graph.server_tasks import _csp
-
-    catalogue = [
-        {
-            "name": entry.name,
-            "title": entry.title,
-            "description": entry.description,
-            "parameters": [
-                {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
-                for p in entry.parameters
-            ],
-            "text": entry.text,
-        }
-        for entry in list_queries()
-    ]
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("graph", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    page = environment.get_template("query.html").render(
-        catalogue_json=Markup(json_for_script(catalogue)),
-        id_base=str(ID),
-    )
-    page = page.replace("\r\n", "\n")
-    return _QueryPage(
-        page.encode("utf-8"),
-        _csp(page),
-        json.dumps(catalogue, ensure_ascii=False, indent=1).encode("utf-8"),
-    )
-
-
 class _SecurityHeaders:
     """Headers every response carries: no sniffing, no framing, no referrer to leak."""
 
@@ -692,6 +689,8 @@ def create_app(config: ServerConfig | None = None, *, pool: WorkerPool | None = 
         Route("/sparql/", site.sparql, methods=["GET", "POST"]),
         Route("/queries", site.catalogue, methods=["GET"]),
         Route("/queries/{name}", site.catalogue_query, methods=["GET"]),
+        Route("/completions", site.completions, methods=["GET"]),
+        Route("/network", site.network, methods=["GET"]),
         Route("/id/{path:path}", site.entity, methods=["GET"]),
         Route("/graph", site.graph_page, methods=["GET"]),
         Route("/ontology", site.ontology_page, methods=["GET"]),
@@ -707,7 +706,12 @@ def create_app(config: ServerConfig | None = None, *, pool: WorkerPool | None = 
                 allow_origins=[config.cors_origin],
                 allow_methods=["GET", "POST"],
                 allow_headers=["Accept", "Content-Type"],
-                expose_headers=["X-Result-Truncated", "X-Result-Limit", "X-Result-Total"],
+                expose_headers=[
+                    "X-Result-Truncated",
+                    "X-Result-Limit",
+                    "X-Result-Total",
+                    "X-Query-Warnings",
+                ],
             )
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

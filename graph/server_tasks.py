@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import re
 import sys
 import traceback
@@ -32,7 +33,9 @@ __all__ = [
     "RDF_TYPES",
     "RESULTS_TYPES",
     "CatalogueTask",
+    "CompletionTask",
     "EntityTask",
+    "NetworkTask",
     "PageTask",
     "Reply",
     "SparqlTask",
@@ -113,9 +116,32 @@ class CatalogueTask:
 
     name: str
     params: tuple[tuple[str, str], ...] = ()
-    lang: str = "fr"
+    #: None: the query's own default (French, German for missing-labels).
+    lang: str | None = None
     accept: str = ""
     max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class CompletionTask:
+    """What the query page completes and names: prefixes, classes, properties, entities."""
+
+    #: Most entities listed (the rest are still found by the query, not completed).
+    max_entities: int = 20_000
+
+
+@dataclass(frozen=True)
+class NetworkTask:
+    """A CONSTRUCT or DESCRIBE answer drawn as the graph page draws the whole graph.
+
+    Either a catalogue query (``name``, with ``params``) or a text (``text``); it runs
+    through ``graph.query`` like every other query (same checks).
+    """
+
+    name: str | None = None
+    text: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +178,10 @@ def handle(task: object, data_dir: Path | None) -> Reply:
             return _entity(task, data_dir)
         if isinstance(task, PageTask):
             return _page(task, data_dir)
+        if isinstance(task, CompletionTask):
+            return _completions(task, data_dir)
+        if isinstance(task, NetworkTask):
+            return _network(task, data_dir)
         return error_reply(500, f"unknown task {type(task).__name__}")
     except MemoryError:
         # Python ran out before Rust did (which would abort the process). The heap is now
@@ -292,7 +322,7 @@ def _catalogue(task: CatalogueTask, data_dir: Path | None) -> Reply:
     return _run(prepared, media_type, task.max_rows, data_dir, lang=task.lang)
 
 
-def _run(prepared, media_type: str, max_rows: int, data_dir, *, lang: str) -> Reply:
+def _run(prepared, media_type: str, max_rows: int, data_dir, *, lang: str | None) -> Reply:
     from graph.query import run_query
     from graph.results import format_result
 
@@ -310,6 +340,10 @@ def _run(prepared, media_type: str, max_rows: int, data_dir, *, lang: str) -> Re
         headers["Warning"] = (
             f'199 coopgraph "result truncated to the first {max_rows} of {len(items)} {field_name}"'
         )
+    if result.warnings:
+        # The standard result formats have no place for them either: a header, in JSON
+        # (ASCII only, as HTTP headers must be), that the query page shows above the answer.
+        headers["X-Query-Warnings"] = json.dumps(list(result.warnings))
     formats = RESULTS_TYPES if result.kind in ("select", "ask") else RDF_TYPES
     return Reply(200, media_type, format_result(result, formats[media_type]), headers)
 
@@ -773,8 +807,12 @@ def _environment():
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 
 
-def _csp(page: str) -> str:
-    """A policy that lets only the page's own inline scripts and styles run, by hash."""
+def _csp(page: str, *, frames: bool = False) -> str:
+    """A policy that lets only the page's own inline scripts and styles run, by hash.
+
+    ``frames``: the page may show this server's own pages in a frame (the query page's
+    network view); otherwise no frame at all.
+    """
     import base64
 
     hashes: dict[str, list[str]] = {"script": [], "style": []}
@@ -783,9 +821,11 @@ def _csp(page: str) -> str:
         hashes[match.group(1)].append(f"'sha256-{base64.b64encode(digest).decode()}'")
     script = " ".join(hashes["script"]) or "'none'"
     style = " ".join(hashes["style"]) or "'none'"
+    frame = "frame-src 'self'; " if frames else ""
     return (
         f"default-src 'none'; script-src {script}; style-src {style}; connect-src 'self'; "
-        "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        f"img-src 'self' data: blob:; {frame}base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
     )
 
 
@@ -838,3 +878,108 @@ def _page(task: PageTask, data_dir: Path | None) -> Reply:
             body = graph.serialize(format=rdflib_format, encoding="utf-8")
         return Reply(200, task.media_type, body)
     return error_reply(404, f"no page {task.page!r}")
+
+
+# --- what the query page completes and draws ------------------------------------------------
+
+_TERMS = """SELECT DISTINCT ?term ?kind WHERE {
+  { ?s ?term ?o BIND("property" AS ?kind) } UNION { ?s a ?term BIND("class" AS ?kind) }
+}"""
+_NAMES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?thing ?label WHERE { ?thing skos:prefLabel|rdfs:label ?label FILTER(isIRI(?thing)) }"""
+_SUMMARY = """PREFIX jc: <https://w3id.org/jura-coop/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT
+  (COUNT(DISTINCT ?agreement) AS ?agreements) (COUNT(DISTINCT ?document) AS ?documents)
+  (COUNT(DISTINCT ?excerpt) AS ?excerpts)
+WHERE {
+  { ?agreement a jc:Agreement } UNION { ?document a foaf:Document }
+  UNION { ?excerpt a jc:SourceExcerpt }
+}"""
+
+
+def _completions(task: CompletionTask, data_dir: Path | None) -> Reply:
+    """JSON: our prefixes, the classes and properties used, the named entities, a summary.
+
+    The page completes the editor from it and names the IRIs of an answer with it, so it
+    holds labels in every language; everything in it is shown as text, never as markup.
+    """
+    from graph.query import run_query
+    from graph.vocabulary import term_labels
+
+    labels: dict[str, dict[str, str]] = {}
+    for thing, label in run_query(_NAMES, data_dir=data_dir).rows:
+        found = labels.setdefault(thing.value, {})
+        key = label.language or ""
+        if key not in found or label.value < found[key]:
+            found[key] = label.value
+    for iri, names in term_labels().items():
+        found = labels.setdefault(iri, {})
+        for key, text in names.items():
+            found.setdefault(key, text)
+    terms = []
+    kinds: dict[str, str] = {}
+    for term, kind in run_query(_TERMS, data_dir=data_dir).rows:
+        if kinds.get(term.value) != "class":  # a class used as a value of rdf:type first
+            kinds[term.value] = kind.value
+    for iri in sorted(kinds):
+        terms.append({"iri": iri, "kind": kinds[iri], "labels": labels.get(iri, {})})
+    entities = [
+        {"iri": iri, "labels": names}
+        for iri, names in sorted(labels.items())
+        if iri.startswith(str(ID)) and names
+    ][: task.max_entities]
+    summary = run_query(_SUMMARY, data_dir=data_dir).records()[0]
+    # Partners as the catalogue counts them: cooperation and memberships, every axis.
+    summary["partners"] = len(
+        {row["partner"] for row in run_query("partners-by-axis", data_dir=data_dir).records()}
+    )
+    body = {
+        "prefixes": PREFIXES,
+        "idBase": str(ID),
+        "terms": terms,
+        "entities": entities,
+        "summary": summary,
+    }
+    data = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Reply(200, "application/json", data.encode("utf-8"))
+
+
+def _network(task: NetworkTask, data_dir: Path | None) -> Reply:
+    """The graph page of a CONSTRUCT or DESCRIBE answer, for the query page's network view."""
+    from graph.query import run_query
+    from graph.render import LANGUAGES as DRAWN_IN
+    from graph.render import TooManyNodesError, render_html
+
+    if task.name is not None:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", task.name):
+            return error_reply(404, f"no query called {task.name[:80]!r} in the catalogue")
+        from graph.catalogue import find_query
+
+        query = find_query(task.name).name
+    elif task.text is not None:
+        query = task.text
+    else:
+        return error_reply(400, "name= or query= is needed: the query whose answer to draw")
+    result = run_query(
+        query if task.name else None,
+        sparql=None if task.name else query,
+        params=dict(task.params),
+        lang=task.lang,
+        data_dir=data_dir,
+    )
+    if result.kind not in ("construct", "describe"):
+        return error_reply(
+            400,
+            f"a {result.kind.upper()} answer is a table, not a network",
+            "The network view draws the answers of CONSTRUCT and DESCRIBE queries.",
+        )
+    lang = task.lang if task.lang in DRAWN_IN else "fr"
+    try:
+        page = render_html(_loaded(data_dir).graph, subgraph=result.graph, lang=lang)
+    except TooManyNodesError as error:
+        return error_reply(503, f"the answer is too big to draw in one page: {error}", error.hint)
+    # Drawn inside the query page (an iframe of this server), and nowhere else.
+    headers = {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"}
+    return Reply(200, "text/html", page.encode("utf-8"), headers)

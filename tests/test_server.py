@@ -685,10 +685,8 @@ def test_query_page_has_the_catalogue_and_no_outside_requests(client):
     assert response.status_code == 200
     html = response.text
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-    data = re.search(
-        r'<script type="application/json" id="catalogue-data">(.*?)</script>', html, re.S
-    )
-    catalogue = json.loads(data.group(1))
+    data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S)
+    catalogue = json.loads(data.group(1))["catalogue"]
     assert {entry["name"] for entry in catalogue} >= {"partners-by-axis", "source-excerpts"}
     policy = response.headers["content-security-policy"]
     assert "connect-src 'self'" in policy and "default-src 'none'" in policy
