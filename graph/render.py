@@ -143,7 +143,7 @@ UI: dict[str, dict[str, str]] = {
         "listed": "Hors du dessin",
         "listed_hint": "Ces entités n'ont aucune relation dessinée avec les filtres "
         "actuels. Cliquez-en une pour la voir avec toutes ses relations.",
-        "listed_count": "{listed} autres sont listées à droite.",
+        "listed_count": "{listed} autres sont listées dans le panneau des détails.",
         "fallback_note": "Pas de nom dans cette langue : nom dans la langue indiquée.",
         "physics_on": "Animer",
         "physics_off": "Figer",
@@ -245,7 +245,7 @@ UI: dict[str, dict[str, str]] = {
         "listed": "Nicht im Netz gezeichnet",
         "listed_hint": "Diese Entitäten haben mit den aktuellen Filtern keine gezeichnete "
         "Beziehung. Klicken Sie auf eine, um sie mit all ihren Beziehungen zu sehen.",
-        "listed_count": "{listed} weitere sind rechts aufgelistet.",
+        "listed_count": "{listed} weitere stehen in der Detailansicht.",
         "fallback_note": "Kein Name in dieser Sprache: Name in der angegebenen Sprache.",
         "physics_on": "Bewegen",
         "physics_off": "Anhalten",
@@ -347,7 +347,7 @@ UI: dict[str, dict[str, str]] = {
         "listed": "Not in the drawing",
         "listed_hint": "These entities have no relation drawn with the current filters. "
         "Click one to see it with all its relations.",
-        "listed_count": "{listed} more are listed on the right.",
+        "listed_count": "{listed} more are listed in the details panel.",
         "fallback_note": "No name in this language: the name in the language shown.",
         "physics_on": "Animate",
         "physics_off": "Freeze",
@@ -593,6 +593,7 @@ def page_data(
     fonts = {node: FONT[tiers[node]] for node in network}
     drawn = [(u, v, network.edges[u, v, k].get("axis", "")) for u, v, k in sorted(view.edges)]
     title_font = TITLE_FONT
+    title_wrap: dict[str, int] = {}
 
     def arrange(min_sectors: tuple[float, ...] = MIN_SECTORS) -> tuple[dict, dict, dict, dict]:
         footprints = {}
@@ -606,7 +607,9 @@ def page_data(
             wrap[node] = math.ceil(max(width, longest_word(texts, font) + 2))
             label_width, label_height = label_size(texts, font, wrap[node])
             footprints[node] = Footprint(sizes[node], label_width, label_height, font)
-        titles = _axis_titles(graph, {axis for _, _, axis in drawn if axis}, title_font)
+        named = _axis_titles(graph, {axis for _, _, axis in drawn if axis}, title_font)
+        titles = {axis: footprint for axis, (footprint, _) in named.items()}
+        title_wrap.update({axis: wrap for axis, (_, wrap) in named.items()})
         positions, far = compute_layout(
             network,
             layout,
@@ -632,7 +635,8 @@ def page_data(
     for key in sorted(positions):
         if key.startswith(TITLE):
             x, y = positions.pop(key)
-            sectors.append({"axis": key[len(TITLE) :], "x": x, "y": y})
+            axis = key[len(TITLE) :]
+            sectors.append({"axis": axis, "x": x, "y": y, "wrap": title_wrap[axis]})
     nodes, edges, options = _vis_items(network, positions, view, fonts, sizes, wrap)
     info: dict[str, dict[str, Any]] = {}
     for node, attributes in sorted(network.nodes(data=True)):
@@ -697,7 +701,6 @@ def page_data(
         "labelMinPx": LABEL_MIN_PX,
         "sectors": sectors,
         "titleFont": title_font,
-        "titleWidth": TITLE_WIDTH * title_font / TITLE_FONT,
         # The slider runs from the earliest dated fact to the current year (the page reads
         # the clock: the same data gives the same file whatever the day).
         "firstYear": time.first,
@@ -909,10 +912,11 @@ def _opening_scale(positions: dict, room: dict, shown: frozenset[str]) -> float:
     return min(REFERENCE_CANVAS[0] / max(width, 1), REFERENCE_CANVAS[1] / max(height, 1))
 
 
-def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, Any]:
+def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, tuple[Any, int]]:
     """The room each axis's name takes as the page writes it in its sector, in whichever
-    language is longest (tagged where it falls back): a box centred on its position."""
-    from graph.layout import Footprint, label_size
+    language is longest (tagged where it falls back): a box centred on its position, and
+    the width the page wraps it at."""
+    from graph.layout import Footprint, label_size, longest_word
 
     titles = {}
     for axis in sorted(axes):
@@ -926,8 +930,12 @@ def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, Any]:
                     break
         if not texts:
             continue
-        width, height = label_size(texts, font, TITLE_WIDTH * font / TITLE_FONT)
-        titles[axis] = Footprint(height / 2, width, 0.0, font)
+        # Wrapped at spaces only (the page never cuts a word): a long word is a line. The
+        # names are drawn bold, a tenth wider than the regular metrics.
+        bold = font * 1.1
+        wrap = max(TITLE_WIDTH * font / TITLE_FONT, longest_word(texts, bold) + 2)
+        width, height = label_size(texts, bold, wrap)
+        titles[axis] = (Footprint(height / 2 * font / bold, width, 0.0, font), math.ceil(wrap))
     return titles
 
 

@@ -622,7 +622,7 @@ def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str
 
 
 #: Words of the details panel and the legend that the layout broke across two lines
-#: anywhere but after a hyphen or a slash (a web address may break anywhere).
+#: anywhere but after a hyphen, a slash or a soft hyphen (a web address may break anywhere).
 BROKEN_WORDS = r"""() => {
     const broken = [];
     const range = document.createRange();
@@ -639,9 +639,11 @@ BROKEN_WORDS = r"""() => {
                 for (let i = 0; i < m[0].length; i++) {
                     range.setStart(node, m.index + i);
                     range.setEnd(node, m.index + i + 1);
-                    const r = range.getClientRects()[0];
+                    const rects = range.getClientRects();
+                    const r = rects[rects.length - 1];  // a character at a break has two
                     if (!r) continue;
-                    if (top !== null && r.top > top + 2 && !'-–/'.includes(m[0][i - 1])) {
+                    const soft = m[0][i] === '\u00ad' || m[0][i - 1] === '\u00ad';
+                    if (top !== null && r.top > top + 2 && !soft && !'-–/'.includes(m[0][i - 1])) {
                         broken.push(m[0]);
                     }
                     top = r.top;
