@@ -448,6 +448,54 @@ _IDENTIFIERS = {
     str(JC.sirenNumber),
 }
 _KINDS = {_RDF_TYPE, "http://www.w3.org/ns/org#classification"}
+_DCT = "http://purl.org/dc/terms/"
+_SCHEMA = "https://schema.org/"
+#: What the entity is, where and since when: shown under "Identity" with its texts.
+_IDENTITY = {
+    _DCT + "spatial",
+    _DCT + "isPartOf",
+    "http://www.w3.org/ns/org#hasPrimarySite",
+    "http://www.w3.org/ns/org#hasSite",
+    _SCHEMA + "location",
+    str(JC.administrativeCentre),
+    _SKOS + "inScheme",
+    # What a relation is: between whom, on which axis, under which agreement.
+    str(JC.actor),
+    str(JC.partner),
+    "http://www.w3.org/ns/org#member",
+    "http://www.w3.org/ns/org#organization",
+    str(JC.axis),
+    str(JC.framework),
+    str(JC.theme),
+}
+#: The cooperation axes in the order the canton's page gives them.
+_AXES = tuple(
+    f"{ID}concept/axe-{name}" for name in ("proximite", "interregional", "aide-developpement")
+)
+#: Shown first in "Identity", in this order: what the entity is, in words.
+_FIRST = (
+    _DCT + "description",
+    _SKOS + "definition",
+    _SKOS + "scopeNote",
+    str(JC.actor),
+    str(JC.partner),
+    "http://www.w3.org/ns/org#member",
+    "http://www.w3.org/ns/org#organization",
+    str(JC.axis),
+    str(JC.framework),
+    str(JC.theme),
+)
+#: Shown in their own sections (relations, history), not again among the other links.
+_SHOWN_ELSEWHERE = {
+    str(JC.actor),
+    str(JC.partner),
+    "http://www.w3.org/ns/org#member",
+    "http://www.w3.org/ns/org#organization",
+    "http://www.w3.org/ns/org#originalOrganization",
+    "http://www.w3.org/ns/org#resultingOrganization",
+    str(JC.mandatedOrganization),
+    str(JC.newMember),
+}
 #: Datasets whose IRIs we link to, named on the page.
 _KNOWN_TARGETS = (
     ("http://www.wikidata.org/entity/", "Wikidata"),
@@ -459,23 +507,35 @@ _KNOWN_TARGETS = (
     ("https://www.geonames.org/", "GeoNames"),
 )
 
-_OUTGOING = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?p ?o ?label WHERE {
-  ?entity ?p ?o .
-  OPTIONAL { ?o skos:prefLabel|rdfs:label ?label }
+_OUTGOING = "SELECT ?p ?o WHERE { ?entity ?p ?o }"
+_INCOMING = "SELECT ?s ?p WHERE { ?s ?p ?entity }"
+#: The qualified relations the entity takes part in, from either side.
+_RELATIONS = """PREFIX jc: <https://w3id.org/jura-coop/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+SELECT ?relation ?kind ?other ?axis ?start ?end WHERE {
+  { ?relation jc:actor ?entity ; jc:partner ?other BIND("cooperation" AS ?kind) }
+  UNION { ?relation jc:partner ?entity ; jc:actor ?other BIND("cooperation" AS ?kind) }
+  UNION { ?relation a org:Membership ; org:member ?entity ; org:organization ?other
+          BIND("membership" AS ?kind) }
+  UNION { ?relation a org:Membership ; org:organization ?entity ; org:member ?other
+          BIND("membership" AS ?kind) }
+  OPTIONAL { ?relation jc:axis ?axis }
+  OPTIONAL { ?relation schema:startDate ?start }
+  OPTIONAL { ?relation schema:endDate ?end }
 }"""
-_INCOMING = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+#: The events of the entity's history: foundings, renamings, mergers...
+_EVENTS = """PREFIX jc: <https://w3id.org/jura-coop/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?p ?label WHERE {
-  ?s ?p ?entity .
-  OPTIONAL { ?s skos:prefLabel|rdfs:label ?label }
-}"""
-_PREDICATES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?p ?label WHERE {
-  { ?entity ?p ?x } UNION { ?x ?p ?entity }
-  ?p rdfs:label|skos:prefLabel ?label
+SELECT ?event ?kind ?date ?role WHERE {
+  ?event ?role ?entity .
+  VALUES ?role {
+    org:originalOrganization org:resultingOrganization jc:mandatedOrganization jc:newMember
+  }
+  ?event a ?kind . ?kind rdfs:subClassOf org:ChangeEvent .
+  OPTIONAL { ?event dct:date ?date }
 }"""
 
 #: The page's own words.
@@ -483,12 +543,26 @@ UI: dict[str, dict[str, str]] = {
     "fr": {
         "kind": "Nature",
         "other_names": "Autres noms",
+        "identity": "Identité",
         "identifiers": "Identifiants et liens",
-        "properties": "Propriétés et relations",
+        "relations": "Relations, par axe de coopération",
+        "no_axis": "Sans axe",
+        "partner": "Partenaire",
+        "link": "Lien",
+        "since": "Depuis",
+        "until": "Jusqu'en",
+        "relation": "Relation",
+        "cooperation": "coopération",
+        "membership": "adhésion",
+        "history": "Histoire",
+        "date": "Date",
+        "event": "Événement",
+        "properties": "Autres propriétés et relations",
         "incoming": "Mentionné par",
         "sources": "Sources",
+        "raw": "Tous les triplets",
         "formats": "Autres formats",
-        "query": "Requêtes",
+        "query": "Questions",
         "graph": "Graphe",
         "ontology": "Ontologie",
         "dataset": "Jeu de données",
@@ -498,12 +572,26 @@ UI: dict[str, dict[str, str]] = {
     "en": {
         "kind": "Kind",
         "other_names": "Other names",
+        "identity": "Identity",
         "identifiers": "Identifiers and links",
-        "properties": "Properties and relations",
+        "relations": "Relations, by cooperation axis",
+        "no_axis": "No axis",
+        "partner": "Partner",
+        "link": "Link",
+        "since": "Since",
+        "until": "Until",
+        "relation": "Relation",
+        "cooperation": "cooperation",
+        "membership": "membership",
+        "history": "History",
+        "date": "Date",
+        "event": "Event",
+        "properties": "Other properties and relations",
         "incoming": "Referred to by",
         "sources": "Sources",
+        "raw": "All the triples",
         "formats": "Other formats",
-        "query": "Queries",
+        "query": "Questions",
         "graph": "Graph",
         "ontology": "Ontology",
         "dataset": "Dataset",
@@ -513,12 +601,26 @@ UI: dict[str, dict[str, str]] = {
     "de": {
         "kind": "Art",
         "other_names": "Andere Namen",
+        "identity": "Identität",
         "identifiers": "Kennungen und Links",
-        "properties": "Eigenschaften und Beziehungen",
+        "relations": "Beziehungen, nach Kooperationsachse",
+        "no_axis": "Ohne Achse",
+        "partner": "Partner",
+        "link": "Verbindung",
+        "since": "Seit",
+        "until": "Bis",
+        "relation": "Beziehung",
+        "cooperation": "Zusammenarbeit",
+        "membership": "Mitgliedschaft",
+        "history": "Geschichte",
+        "date": "Datum",
+        "event": "Ereignis",
+        "properties": "Weitere Eigenschaften und Beziehungen",
         "incoming": "Erwähnt von",
         "sources": "Quellen",
+        "raw": "Alle Tripel",
         "formats": "Andere Formate",
-        "query": "Abfragen",
+        "query": "Fragen",
         "graph": "Graph",
         "ontology": "Ontologie",
         "dataset": "Datensatz",
@@ -528,12 +630,26 @@ UI: dict[str, dict[str, str]] = {
     "it": {
         "kind": "Natura",
         "other_names": "Altri nomi",
+        "identity": "Identità",
         "identifiers": "Identificatori e link",
-        "properties": "Proprietà e relazioni",
+        "relations": "Relazioni, per asse di cooperazione",
+        "no_axis": "Senza asse",
+        "partner": "Partner",
+        "link": "Legame",
+        "since": "Dal",
+        "until": "Fino al",
+        "relation": "Relazione",
+        "cooperation": "cooperazione",
+        "membership": "adesione",
+        "history": "Storia",
+        "date": "Data",
+        "event": "Evento",
+        "properties": "Altre proprietà e relazioni",
         "incoming": "Citato da",
         "sources": "Fonti",
+        "raw": "Tutte le triple",
         "formats": "Altri formati",
-        "query": "Interrogazioni",
+        "query": "Domande",
         "graph": "Grafo",
         "ontology": "Ontologia",
         "dataset": "Insieme di dati",
@@ -576,19 +692,63 @@ def _entity(task: EntityTask, data_dir: Path | None) -> Reply:
     incoming = run_query(_INCOMING, params={"entity": iri}, data_dir=data_dir).rows
     if not outgoing and not incoming:
         return _unknown(task.iri)
-    # The limit counts values (one per statement), not rows: a value with labels in three
-    # languages is three rows. The entity's own names come first, so that no cut loses them.
-    outgoing.sort(key=lambda row: row[0].value not in _LABELS | _ALT_LABELS)
+    # The entity's own names come first, so that no cut loses them.
+    outgoing.sort(key=lambda row: (row[0].value not in _LABELS | _ALT_LABELS, _sort_key(row[1])))
+    incoming.sort(key=lambda row: (row[1].value, _sort_key(row[0])))
     outgoing, out_left = _first_values(outgoing, task.max_rows)
-    kept = len({(p.value, str(o)) for p, o, _ in outgoing})
-    incoming, in_left = _first_values(incoming, max(0, task.max_rows - kept))
-    left_out = out_left + in_left
-    predicates = run_query(_PREDICATES, params={"entity": iri}, data_dir=data_dir).rows
+    incoming, in_left = _first_values(incoming, max(0, task.max_rows - len(outgoing)))
+    relations = run_query(_RELATIONS, params={"entity": iri}, data_dir=data_dir).records()
+    events = run_query(_EVENTS, params={"entity": iri}, data_dir=data_dir).records()
     excerpts = run_query(
         "source-excerpts", params={"about": iri}, lang=task.lang, data_dir=data_dir
     ).records()
-    page = _entity_page(task, outgoing, incoming, predicates, excerpts, left_out)
+    named = {task.iri}
+    for row in outgoing:
+        named.update(term.value for term in row if hasattr(term, "value"))
+    for row in incoming:
+        named.update(term.value for term in row if hasattr(term, "value"))
+    for row in relations + events:
+        named.update(value for value in row.values() if isinstance(value, str))
+    labels = _labels(named, data_dir)
+    page = _entity_page(
+        task, outgoing, incoming, relations, events, excerpts, labels, out_left + in_left
+    )
     return Reply(200, "text/html", page.encode("utf-8"), {"Content-Security-Policy": _csp(page)})
+
+
+def _labels(iris: Iterable[str], data_dir: Path | None) -> dict[str, dict[str, str]]:
+    """IRI -> language -> label: from the data and the ontology, then the vocabularies' own.
+
+    One label per language, the smallest, so that the page is the same every time.
+    """
+    import pyoxigraph as ox
+
+    from graph.query import run_query
+    from graph.vocabulary import term_labels
+
+    nodes = []
+    for iri in sorted(iris):
+        try:
+            nodes.append(str(ox.NamedNode(iri)))
+        except ValueError:
+            continue  # a literal or a blank node's value
+    labels: dict[str, dict[str, str]] = {}
+    if nodes:
+        rows = run_query(
+            f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {' '.join(nodes)} }} "
+            f"?x <{_SKOS}prefLabel>|<{_RDFS}label> ?l }}",
+            data_dir=data_dir,
+        ).rows
+        for thing, label in rows:
+            if isinstance(label, ox.Literal):
+                found = labels.setdefault(thing.value, {})
+                key = label.language or ""
+                if key not in found or label.value < found[key]:
+                    found[key] = label.value
+    for iri, names in term_labels().items():
+        for key, text in names.items():
+            labels.setdefault(iri, {}).setdefault(key, text)
+    return labels
 
 
 def _first_values(rows: list, limit: int) -> tuple[list, int]:
@@ -607,85 +767,110 @@ def _unknown(iri: str) -> Reply:
 
 
 def _entity_page(
-    task: EntityTask, outgoing, incoming, predicates, excerpts, left_out: int = 0
+    task: EntityTask, outgoing, incoming, relations, events, excerpts, labels, left_out: int = 0
 ) -> str:
+    """The page: names and kinds; identity; relations by axis; history; the other links,
+    each under the label of its property; sources with their excerpts; the raw triples."""
     import pyoxigraph as ox
 
-    from graph.network import PREDICATE_LABELS
-
     lang = task.lang
-    labels: dict[str, dict[str, str]] = {}  # IRI -> language -> label
+    ui = UI.get(lang, UI["fr"])
 
-    def remember(term, label) -> None:
-        if isinstance(term, ox.NamedNode) and isinstance(label, ox.Literal):
-            found = labels.setdefault(term.value, {})
-            # One label per language, the smallest, so that the page is the same every time.
-            key = label.language or ""
-            if key not in found or label.value < found[key]:
-                found[key] = label.value
-
-    for _, o, label in outgoing:
-        remember(o, label)
-    for s, _, label in incoming:
-        remember(s, label)
-    predicate_labels: dict[str, dict[str, str]] = {}
-    for p, label in predicates:
-        if isinstance(label, ox.Literal):
-            found = predicate_labels.setdefault(p.value, {})
-            key = label.language or ""
-            if key not in found or label.value < found[key]:
-                found[key] = label.value
-    for predicate, names in PREDICATE_LABELS.items():
-        predicate_labels.setdefault(str(predicate), {})
-        for key, text in names.items():
-            predicate_labels[str(predicate)].setdefault(key, text)
-
-    def label_of(term) -> str:
-        return _pick(labels.get(term.value, {}), lang) or _short(term.value)
-
-    def predicate_label(iri: str) -> str:
-        return _pick(predicate_labels.get(iri, {}), lang) or _short(iri)
+    def label_of(iri: str) -> str:
+        return _pick(labels.get(iri, {}), lang) or _short(iri)
 
     def value(term) -> _Value:
         if isinstance(term, ox.Literal):
             note = term.language or ""
-            datatype = term.datatype.value
-            if not note and not datatype.endswith(("#string", "#langString")):
-                note = _short(datatype)
-            return _Value(term.value, None, note)
+            # The language when it is not the page's; no datatype: dates and numbers read
+            # as they are (the raw triples below keep the datatypes).
+            return _Value(term.value, None, note if note != lang else "")
         if isinstance(term, ox.BlankNode):
             return _Value(f"_:{term.value}")
         href, external = _href(term.value, lang)
-        text = label_of(term)
         note = next((name for prefix, name in _KNOWN_TARGETS if term.value.startswith(prefix)), "")
-        return _Value(text, href, note, external)
+        return _Value(label_of(term.value), href, note, external)
+
+    def linked(iri: str | None) -> _Value | None:
+        if not iri:
+            return None
+        href, external = _href(iri, lang)
+        return _Value(label_of(iri), href, "", external)
 
     own = {}
-    for p, o, _ in outgoing:
+    for p, o in outgoing:
         if p.value in _LABELS and isinstance(o, ox.Literal):
             own.setdefault(o.language or "", o.value)
     title = _pick(own, lang) or _short(task.iri)
     other_names = sorted(
-        {o.value for p, o, _ in outgoing if p.value in _ALT_LABELS | _LABELS and o.value != title}
+        {o.value for p, o in outgoing if p.value in _ALT_LABELS | _LABELS and o.value != title}
     )
-    kinds, identifiers, properties = {}, {}, {}
-    for p, o, _ in outgoing:
+
+    # --- outgoing values, by section ---
+    kinds, identity, identifiers, properties = {}, {}, {}, {}
+    for p, o in outgoing:
         if p.value in _LABELS | _ALT_LABELS:
             continue
-        target = (
-            kinds if p.value in _KINDS else identifiers if p.value in _IDENTIFIERS else properties
-        )
+        if p.value in _KINDS:
+            target = kinds
+        elif p.value in _IDENTIFIERS:
+            target = identifiers
+        elif isinstance(o, ox.Literal) or p.value in _IDENTITY:
+            target = identity
+        else:
+            target = properties
         target.setdefault(p.value, {})[_sort_key(o)] = value(o)
-    referred = {}
-    for s, p, _ in incoming:
-        referred.setdefault(p.value, {})[_sort_key(s)] = value(s)
 
-    def groups(table: dict[str, dict]) -> list[_Group]:
+    def groups(table: dict[str, dict], first: tuple[str, ...] = ()) -> list[_Group]:
         found = [
-            _Group(predicate_label(p), p, [v for _, v in sorted(values.items())])
+            _Group(label_of(p), p, [v for _, v in sorted(values.items())])
             for p, values in table.items()
         ]
-        return sorted(found, key=lambda g: (g.label.lower(), g.iri))
+        rank = {iri: i for i, iri in enumerate(first)}
+        return sorted(found, key=lambda g: (rank.get(g.iri, len(rank)), g.label.casefold(), g.iri))
+
+    # --- relations, by axis ---
+    by_axis: dict[str, dict] = {}
+    shown_relations = set()
+    for row in relations:
+        shown_relations.add(row["relation"])
+        axis = row.get("axis")
+        section = by_axis.setdefault(
+            axis or "",
+            {"axis": linked(axis), "title": label_of(axis) if axis else ui["no_axis"], "rows": {}},
+        )
+        key = (row["relation"], row["other"])
+        section["rows"][key] = {
+            "other": linked(row["other"]),
+            "kind": ui.get(row["kind"], row["kind"]),
+            "since": row.get("start") or "",
+            "until": row.get("end") or "",
+            "relation": linked(row["relation"]),
+        }
+    relation_sections = [
+        {**section, "rows": sorted(section["rows"].values(), key=lambda r: r["other"].text)}
+        for _, section in sorted(
+            by_axis.items(),
+            key=lambda item: (_AXES.index(item[0]) if item[0] in _AXES else 9, item[1]["title"]),
+        )
+    ]
+
+    # --- history ---
+    history = {}
+    for row in events:
+        history[row["event"]] = {
+            "date": row.get("date") or "",
+            "kind": label_of(row["kind"]),
+            "event": linked(row["event"]),
+        }
+    history_rows = sorted(history.values(), key=lambda r: (r["date"] or "9999", r["event"].text))
+
+    # --- what refers to the entity, less what the sections above already show ---
+    referred = {}
+    for s, p in incoming:
+        if p.value in _SHOWN_ELSEWHERE and (s.value in shown_relations or s.value in history):
+            continue
+        referred.setdefault(p.value, {})[_sort_key(s)] = value(s)
 
     # Grouped by relation, then by document: one relation often cites several documents,
     # and one document is often quoted for several relations.
@@ -719,8 +904,22 @@ def _entity_page(
         for r in sources.values()
     ]
 
+    # --- every statement as it is, for those who want the data itself ---
+    def raw(term) -> _Value:
+        if isinstance(term, ox.NamedNode):
+            href, external = _href(term.value, lang)
+            return _Value(_short(term.value), href, "", external)
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            plain = datatype.endswith(("#string", "#langString"))
+            return _Value(term.value, None, term.language or ("" if plain else _short(datatype)))
+        return value(term)
+
+    subject = _Value(_short(task.iri), None)
+    raw_rows = [(subject, raw(p), raw(o)) for p, o in outgoing]
+    raw_rows += [(raw(s), raw(p), subject) for s, p in incoming]
+
     environment = _environment()
-    ui = UI.get(lang, UI["fr"])
     return environment.get_template("entity.html").render(
         lang=lang,
         ui=ui,
@@ -728,10 +927,14 @@ def _entity_page(
         title=title,
         other_names=other_names,
         kinds=[v for g in groups(kinds) for v in g.values],
+        identity=groups(identity, _FIRST),
         identifiers=groups(identifiers),
+        relations=relation_sections,
+        history=history_rows,
         properties=groups(properties),
         incoming=groups(referred),
         sources=source_list,
+        raw=raw_rows,
         path=_local_path(task.iri),
         left_out=left_out,
         languages=LANGUAGES,
