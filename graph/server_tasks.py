@@ -1134,10 +1134,13 @@ def _completions(task: CompletionTask, data_dir: Path | None) -> Reply:
         if iri.startswith(str(ID)) and names
     ][: task.max_entities]
     summary = run_query(_SUMMARY, data_dir=data_dir).records()[0]
-    # Partners as the catalogue counts them: cooperation and memberships, every axis.
-    summary["partners"] = len(
-        {row["partner"] for row in run_query("partners-by-axis", data_dir=data_dir).records()}
-    )
+    # Partners as the catalogue counts them: the canton's cooperation and memberships, every
+    # axis (none in a data folder without the canton).
+    try:
+        partners = run_query("partners-by-axis", data_dir=data_dir).records()
+    except CoopGraphError:
+        partners = []
+    summary["partners"] = len({row["partner"] for row in partners})
     body = {
         "prefixes": PREFIXES,
         "idBase": str(ID),
