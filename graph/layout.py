@@ -38,6 +38,7 @@ __all__ = [
     "EXACT_LIMIT",
     "LAYOUTS",
     "TITLE",
+    "WRAP_MARGIN",
     "Footprint",
     "Position",
     "axes_layout",
@@ -66,7 +67,7 @@ TITLE = "title:"
 #: each and keeps the most compact drawing: packing boxes is sensitive to where it starts,
 #: and the smallest drawing opens with the largest labels. Above ``TRIALS_LIMIT`` nodes,
 #: only the first is tried.
-MIN_SECTORS = (0.08, 0.06, 0.1, 0.12)
+MIN_SECTORS = (0.08, 0.06, 0.1, 0.12, 0.07, 0.09)
 TRIALS_LIMIT = 300
 
 Position = tuple[int, int]
@@ -160,6 +161,9 @@ _WIDTHS = (
 )  # fmt: skip
 #: vis-network's line height, as a share of the font size (measured: 14 px lines at 14 px).
 LINE_HEIGHT = 1.0
+#: vis-network wraps a node's label at its widthConstraint.maximum less the node's left and
+#: right margins (5 px each).
+WRAP_MARGIN = 10
 
 
 def _char_width(char: str) -> float:

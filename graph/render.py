@@ -582,7 +582,15 @@ def page_data(
     every_group: bool = False,
 ) -> dict[str, Any]:
     """Everything the page shows, as one JSON-ready dict (see the template's script)."""
-    from graph.layout import MIN_SECTORS, TITLE, Footprint, label_size, longest_word
+    from graph.layout import (
+        MIN_SECTORS,
+        TITLE,
+        TRIALS_LIMIT,
+        WRAP_MARGIN,
+        Footprint,
+        label_size,
+        longest_word,
+    )
     from graph.layout import layout as compute_layout
 
     view = opening_view(network, every_group=every_group)
@@ -593,23 +601,31 @@ def page_data(
     fonts = {node: FONT[tiers[node]] for node in network}
     drawn = [(u, v, network.edges[u, v, k].get("axis", "")) for u, v, k in sorted(view.edges)]
     title_font = TITLE_FONT
-    title_wrap: dict[str, int] = {}
+    axes_drawn = {axis for _, _, axis in drawn if axis}
+    former = {node: _former_captions(time.names.get(node, [])) for node in network}
+    every_text = {node: [*captions[node].values(), *former[node]] for node in network}
 
-    def arrange(min_sectors: tuple[float, ...] = MIN_SECTORS) -> tuple[dict, dict, dict, dict]:
+    def texts_in(node: str, lang: str | None) -> list[str]:
+        return every_text[node] if lang is None else [captions[node][lang], *former[node]]
+
+    def wrap_in(node: str, lang: str | None) -> int:
+        """The width a label wraps at: never narrower than its longest word (vis-network
+        would cut "Franche-C|omté")."""
+        base = LABEL_WIDTH[tiers[node]] * fonts[node] / FONT[tiers[node]]
+        longest = longest_word(texts_in(node, lang), fonts[node]) + 2 + WRAP_MARGIN
+        return math.ceil(max(base, longest))
+
+    def arrange(lang: str | None, min_sectors: tuple[float, ...]) -> tuple[dict, dict, dict]:
+        """The layout with room for the labels in ``lang`` (None: in every language) and
+        for the names borne in other years."""
         footprints = {}
-        wrap = {}
+        wraps = {}
         for node in network:
-            # Room for the label in every language and for the names borne in other years;
-            # never narrower than the longest word (vis-network would cut "Franche-C|omté").
-            texts = [*captions[node].values(), *_former_captions(time.names.get(node, []))]
-            font = fonts[node]
-            width = LABEL_WIDTH[tiers[node]] * font / FONT[tiers[node]]
-            wrap[node] = math.ceil(max(width, longest_word(texts, font) + 2))
-            label_width, label_height = label_size(texts, font, wrap[node])
-            footprints[node] = Footprint(sizes[node], label_width, label_height, font)
-        named = _axis_titles(graph, {axis for _, _, axis in drawn if axis}, title_font)
+            wraps[node] = wrap_in(node, lang)
+            width, height = label_size(texts_in(node, lang), fonts[node], wraps[node] - WRAP_MARGIN)
+            footprints[node] = Footprint(sizes[node], width, height, fonts[node])
+        named = _axis_titles(graph, axes_drawn, title_font, LANGUAGES if lang is None else (lang,))
         titles = {axis: footprint for axis, (footprint, _) in named.items()}
-        title_wrap.update({axis: wrap for axis, (_, wrap) in named.items()})
         positions, far = compute_layout(
             network,
             layout,
@@ -621,22 +637,41 @@ def page_data(
             titles=titles,
             min_sectors=min_sectors,
         )
-        return positions, far, wrap, {**footprints, **{TITLE + a: f for a, f in titles.items()}}
+        room = {**footprints, **{TITLE + a: f for a, f in titles.items()}}
+        title_wraps = {a: w for a, (_, w) in named.items()}
+        return positions, far, {"room": room, "wrap": title_wraps, "node_wrap": wraps}
 
-    positions, far, wrap, room = arrange()
+    # One layout per language, each with room for its own labels only (German names are
+    # longer, English ones shorter: room for all three would open every page smaller); a
+    # large drawing, or the map, has one layout for all three.
+    per_language = layout != "geo" and len(view.shown) <= TRIALS_LIMIT
+    languages: tuple[str | None, ...] = LANGUAGES if per_language else (None,)
+    made = {language: arrange(language, MIN_SECTORS) for language in languages}
     # A large drawing opens at a small scale, where even the centre's name would be under
     # the smallest size drawn: then the centre and the axes are named larger, and the
     # drawing is made again around them.
-    scale = _opening_scale(positions, room, view.shown)
+    scale = min(_opening_scale(p, extra["room"], view.shown) for p, _, extra in made.values())
     if view.centre is not None and scale and FONT["centre"] * scale < LABEL_MIN_PX + 2:
         fonts[view.centre] = title_font = math.ceil((LABEL_MIN_PX + 3) / scale)
-        positions, far, wrap, room = arrange(MIN_SECTORS[:1])
+        made = {language: arrange(language, MIN_SECTORS[:1]) for language in languages}
+    at = {code: made[code if per_language else None][0] for code in LANGUAGES}
+    positions, far, extra = made[lang if per_language else None]
+    wrap = extra["node_wrap"]
     sectors = []
-    for key in sorted(positions):
-        if key.startswith(TITLE):
-            x, y = positions.pop(key)
-            axis = key[len(TITLE) :]
-            sectors.append({"axis": axis, "x": x, "y": y, "wrap": title_wrap[axis]})
+    for axis in sorted(axes_drawn):
+        if TITLE + axis not in positions:
+            continue
+        sectors.append(
+            {
+                "axis": axis,
+                "at": {code: list(at[code][TITLE + axis]) for code in LANGUAGES},
+                "wrap": {
+                    code: made[code if per_language else None][2]["wrap"][axis]
+                    for code in LANGUAGES
+                },
+            }
+        )
+    positions = {node: xy for node, xy in positions.items() if not node.startswith(TITLE)}
     nodes, edges, options = _vis_items(network, positions, view, fonts, sizes, wrap)
     info: dict[str, dict[str, Any]] = {}
     for node, attributes in sorted(network.nodes(data=True)):
@@ -645,6 +680,9 @@ def page_data(
             k[len("label_") :]: v for k, v in attributes.items() if k.startswith("label_")
         }
         entry["caption"] = captions[node]
+        if per_language:
+            entry["at"] = {code: list(at[code][node]) for code in LANGUAGES}
+            entry["wrap"] = {code: made[code][2]["node_wrap"][node] for code in LANGUAGES}
         if node in time.names:
             entry["names"] = time.names[node]
         if node in far:
@@ -912,7 +950,9 @@ def _opening_scale(positions: dict, room: dict, shown: frozenset[str]) -> float:
     return min(REFERENCE_CANVAS[0] / max(width, 1), REFERENCE_CANVAS[1] / max(height, 1))
 
 
-def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, tuple[Any, int]]:
+def _axis_titles(
+    graph: Graph, axes: set[str], font: float, languages: tuple[str, ...] = LANGUAGES
+) -> dict[str, tuple[Any, int]]:
     """The room each axis's name takes as the page writes it in its sector, in whichever
     language is longest (tagged where it falls back): a box centred on its position, and
     the width the page wraps it at."""
@@ -922,7 +962,7 @@ def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, tuple[A
     for axis in sorted(axes):
         labels = labels_of(graph, URIRef(axis))
         texts = []
-        for lang in LANGUAGES:
+        for lang in languages:
             for candidate in (lang, "fr", "en", "de", "it", ""):
                 if labels.get(candidate):
                     tag = "" if candidate in (lang, "") else f" [{candidate}]"
@@ -931,8 +971,8 @@ def _axis_titles(graph: Graph, axes: set[str], font: float) -> dict[str, tuple[A
         if not texts:
             continue
         # Wrapped at spaces only (the page never cuts a word): a long word is a line. The
-        # names are drawn bold, a tenth wider than the regular metrics.
-        bold = font * 1.1
+        # names are drawn bold: DejaVu Sans Bold is up to 15 % wider than the regular.
+        bold = font * 1.16
         wrap = max(TITLE_WIDTH * font / TITLE_FONT, longest_word(texts, bold) + 2)
         width, height = label_size(texts, bold, wrap)
         titles[axis] = (Footprint(height / 2 * font / bold, width, 0.0, font), math.ceil(wrap))

@@ -353,6 +353,16 @@ def test_opening_view_labels_are_legible_and_apart(
         f"title:{ID}concept/axe-{a}" for a in ("proximite", "interregional", "aide-developpement")
     } <= named
     screenshot(opened, tmp_path, "graph-opening-1400.png")
+    # In German and in English (each language has its layout): the same.
+    for lang in ("de", "en"):
+        opened.page.select_option("#language", lang)
+        boxes = label_boxes(opened)
+        figures[f"opening_1400x900_{lang}"] = measure_labels(opened)
+        assert min(b["px"] for b in boxes) >= 11 and overlapping(boxes) == [], lang
+        assert all(b["inside"] for b in boxes), lang
+        assert on_axis | bodies <= {b["id"] for b in boxes}, lang
+        screenshot(opened, tmp_path, f"graph-opening-1400-{lang}.png")
+    opened.page.select_option("#language", "fr")
     # Zoomed in far enough for every label: still none overlapping.
     zoom_in_until_every_label_is_drawn(opened)
     boxes = label_boxes(opened)
