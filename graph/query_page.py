@@ -14,7 +14,15 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["COLUMN_NAMES", "PAGE_LANGUAGES", "WORDS", "QueryPage", "catalogue_data", "query_page"]
+__all__ = [
+    "COLUMN_NAMES",
+    "PAGE_LANGUAGES",
+    "VALUE_NAMES",
+    "WORDS",
+    "QueryPage",
+    "catalogue_data",
+    "query_page",
+]
 
 #: Languages of the page; the labels of the data fall back to French.
 PAGE_LANGUAGES = ("fr", "en", "de", "it")
@@ -352,6 +360,25 @@ COLUMN_NAMES: dict[str, tuple[str, str, str, str]] = {  # fr, en, de, it
 }
 
 
+#: Codes that catalogue queries give as plain text -> what the page says instead.
+VALUE_NAMES: dict[str, tuple[str, str, str, str]] = {  # fr, en, de, it
+    "cooperation": ("coopération", "cooperation", "Zusammenarbeit", "cooperazione"),
+    "membership": ("adhésion", "membership", "Mitgliedschaft", "adesione"),
+    "territory without a Wikidata link": (
+        "territoire sans lien Wikidata",
+        "territory without a Wikidata link",
+        "Gebiet ohne Wikidata-Verknüpfung",
+        "territorio senza collegamento a Wikidata",
+    ),
+    "body without a territory linked to Wikidata": (
+        "organisme dont aucun territoire n'est relié à Wikidata",
+        "body without a territory linked to Wikidata",
+        "Gremium ohne mit Wikidata verknüpftes Gebiet",
+        "organismo senza territorio collegato a Wikidata",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class QueryPage:
     html: bytes
@@ -447,8 +474,13 @@ def query_page(lang: str = "fr") -> QueryPage:
         name: {code: names[i] for i, code in enumerate(languages)}
         for name, names in COLUMN_NAMES.items()
     }
+    values = {
+        code: {language: names[i] for i, language in enumerate(languages)}
+        for code, names in VALUE_NAMES.items()
+    }
     page_data = {
         "lang": lang,
+        "values": values,
         "words": WORDS[lang],
         "columns": columns,
         "idBase": str(ID),
