@@ -123,6 +123,8 @@ _GROUP_OF_PREDICATE: dict[str, str] = {
 FONT = {"centre": 20, "major": 15, "minor": 12}
 LABEL_WIDTH = {"centre": 210, "major": 160, "minor": 120}
 LABEL_MIN_PX = 11
+#: Up to this many entities drawn at the opening, each language has its own layout.
+PER_LANGUAGE_LIMIT = 300
 #: The names of the axes written in their sectors: font size and width before wrapping.
 TITLE_FONT = 19
 TITLE_WIDTH = 190
@@ -585,7 +587,6 @@ def page_data(
     from graph.layout import (
         MIN_SECTORS,
         TITLE,
-        TRIALS_LIMIT,
         WRAP_MARGIN,
         Footprint,
         label_size,
@@ -644,7 +645,7 @@ def page_data(
     # One layout per language, each with room for its own labels only (German names are
     # longer, English ones shorter: room for all three would open every page smaller); a
     # large drawing, or the map, has one layout for all three.
-    per_language = layout != "geo" and len(view.shown) <= TRIALS_LIMIT
+    per_language = layout != "geo" and len(view.shown) <= PER_LANGUAGE_LIMIT
     languages: tuple[str | None, ...] = LANGUAGES if per_language else (None,)
     made = {language: arrange(language, MIN_SECTORS) for language in languages}
     # A large drawing opens at a small scale, where even the centre's name would be under
