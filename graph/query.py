@@ -405,7 +405,9 @@ def _answer(prepared: PreparedQuery, runner: _Runner) -> QueryResult:
     warnings = prepared.warnings
     if runner.local:  # an endpoint holds other data: its terms are its own business
         try:
-            warnings += tuple(unknown_terms(text, lambda q: runner.select(q, None)[1]))
+            warnings += tuple(
+                unknown_terms(text, lambda q: runner.select(q, None)[1], runner.terms)
+            )
         except (QueryFailedError, QuerySyntaxError):
             pass  # a warning that cannot be worked out must not stop the answer
     if info.form == "select":
@@ -652,6 +654,8 @@ class _Runner:
     local = True
     #: Slug or label -> the entity it names, kept as long as the data (none for endpoints).
     entities: dict[str, ox.NamedNode]
+    #: IRI -> whether some triple uses it (``graph.terms``), kept as long as the data.
+    terms: dict[str, bool]
 
     def select(self, text: str, info: QueryInfo | None) -> tuple[list[str], list[tuple]]:
         raise NotImplementedError
@@ -686,6 +690,7 @@ class _OxigraphRunner(_Runner):
     def __init__(self, data_dir: Path | None) -> None:
         self.data = _oxigraph_data(data_dir)
         self.entities = self.data.entities
+        self.terms = self.data.terms
 
     def _query(self, text: str, info: QueryInfo | None):
         store, union = self.data.store, False
@@ -730,6 +735,7 @@ class _RdflibRunner(_Runner):
     def __init__(self, data_dir: Path | None) -> None:
         self.data = _rdflib_data(data_dir)
         self.entities = self.data.entities
+        self.terms = self.data.terms
 
     def _query(self, text: str, info: QueryInfo | None):
         import rdflib.plugins.sparql as rdflib_sparql
@@ -1036,6 +1042,7 @@ class _OxigraphData:
         self.inferred = infer_in_store(self.store)
         self._named: ox.Store | None = None
         self.entities: dict[str, ox.NamedNode] = {}
+        self.terms: dict[str, bool] = {}
 
     def named_store(self) -> ox.Store:
         """One named graph per file, as ``graph.load.Loaded.named_graphs`` (for FROM, GRAPH).
@@ -1090,6 +1097,7 @@ class _RdflibData:
         self.named_graphs = self.loaded.named_graphs()
         self._dataset = None
         self.entities: dict[str, ox.NamedNode] = {}
+        self.terms: dict[str, bool] = {}
 
     def dataset(self):
         if self._dataset is None:

@@ -27,6 +27,8 @@ from graph.suggest import closest
 
 __all__ = ["named_iris", "unknown_terms"]
 
+#: Most terms remembered per dataset as used or not.
+KNOWN_LIMIT = 50_000
 #: Runs a SELECT on the data and returns its rows (``graph.query``'s runners do).
 Select = Callable[[str], Sequence[tuple]]
 
@@ -81,28 +83,37 @@ def named_iris(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((written, iri) for iri, written in found.items())
 
 
-def unknown_terms(text: str, select: Select) -> list[str]:
-    """A warning for each term of ``text`` that no triple uses, with the closest used terms."""
+def unknown_terms(text: str, select: Select, known: dict[str, bool] | None = None) -> list[str]:
+    """A warning for each term of ``text`` that no triple uses, with the closest used terms.
+
+    ``known`` (IRI -> used) spares the lookup of terms already looked up in the same data:
+    the caller keeps it as long as the data.
+    """
+    known = {} if known is None else known
     named = []
     for written, iri in named_iris(text):
         try:
             named.append((written, ox.NamedNode(iri)))
         except ValueError:
             continue  # not an IRI at all: the engine says so
-    if not named:
-        return []
-    listed = " ".join(str(node) for _, node in named)
-    used = {
-        row[0].value
-        for row in select(
-            f"SELECT ?t WHERE {{ VALUES ?t {{ {listed} }} "
-            "FILTER(EXISTS { ?t ?p ?o } || EXISTS { ?s ?t ?o } || EXISTS { ?s ?p ?t }) }"
-        )
-        if row and isinstance(row[0], ox.NamedNode)
-    }
+    asked = [node for _, node in named if node.value not in known]
+    if asked:
+        if len(known) > KNOWN_LIMIT:  # clients may name IRIs without end: forget, not grow
+            known.clear()
+        listed = " ".join(str(node) for node in asked)
+        used = {
+            row[0].value
+            for row in select(
+                f"SELECT ?t WHERE {{ VALUES ?t {{ {listed} }} "
+                "FILTER(EXISTS { ?t ?p ?o } || EXISTS { ?s ?t ?o } || EXISTS { ?s ?p ?t }) }"
+            )
+            if row and isinstance(row[0], ox.NamedNode)
+        }
+        for node in asked:
+            known[node.value] = node.value in used
     warnings = []
     for written, node in named:
-        if node.value in used:
+        if known[node.value]:
             continue
         message = f"{written} is used neither by the ontology nor by the data"
         near = closest(short(node.value), _candidates(node.value, select))
