@@ -50,12 +50,13 @@ def infer(graph: Graph) -> Graph:
     return inferred
 
 
-def infer_in_store(store: pyoxigraph.Store, into: pyoxigraph.NamedNode) -> None:
-    """Add to the graph ``into`` of ``store`` what the rules derive from all its graphs and
-    no graph states already (``infer`` on the union of the named graphs)."""
-    new: dict[pyoxigraph.Quad, None] = {}
+def infer_in_store(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
+    """What the rules derive from the union of the graphs of ``store`` that no graph states
+    already (``infer`` on Oxigraph), each triple once, in the order the rules find them."""
+    new: dict[pyoxigraph.Triple, None] = {}
     for query in RULES.values():
-        for s, p, o in store.query(_PROLOGUE + query, use_default_graph_as_union=True):
+        for triple in store.query(_PROLOGUE + query, use_default_graph_as_union=True):
+            s, p, o = triple
             if next(store.quads_for_pattern(s, p, o), None) is None:
-                new[pyoxigraph.Quad(s, p, o, into)] = None
-    store.extend(new)
+                new[triple] = None
+    return list(new)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -109,22 +110,36 @@ class Result:
 
 
 @dataclass(frozen=True)
-class _Query:
-    text: str
+class _Property:
+    """A compiled property shape: what each result it gives says, and its constraints."""
+
+    shape: Node
     path: URIRef
     severity: URIRef
     messages: tuple[Node, ...]
-    shape: Node
-    #: The component of each result; for a query of value constraints, one per ``?vN``.
-    components: tuple[URIRef, ...]
-    with_value: bool
+    #: (component, comparison, n): the count of values must not compare to n (``< 1``).
+    counts: tuple[tuple[URIRef, str, int], ...]
+    #: (component, expression true when ``?value`` violates it).
+    values: tuple[tuple[URIRef, str], ...]
+    #: (component, query whose ``?focus`` rows are results without a value).
+    queries: tuple[tuple[URIRef, str], ...]
+
+    def result(self, focus: Any, value: Any, component: URIRef) -> Result:
+        return Result(focus, self.path, value, component, self.severity, self.messages, self.shape)
+
+
+@dataclass(frozen=True)
+class _NodeShape:
+    #: A group that binds ``?focus`` to each focus node once.
+    targets: str
+    properties: tuple[_Property, ...]
 
 
 @dataclass(frozen=True)
 class Compiled:
-    """The queries of the compiled shapes, and the shapes left to pySHACL (None if none)."""
+    """The compiled node shapes, and the shapes left to pySHACL (None if none)."""
 
-    queries: list[_Query] = field(default_factory=list)
+    shapes: list[_NodeShape] = field(default_factory=list)
     rest: Graph | None = None
 
 
@@ -132,40 +147,102 @@ def compile_shapes(shapes: Graph) -> Compiled:
     """Compile every node shape that can be; put the others in ``Compiled.rest``."""
     if _uses_advanced_features(shapes):
         return Compiled([], shapes)  # rules or custom targets change what is validated
-    queries: list[_Query] = []
+    compiled: list[_NodeShape] = []
     left: list[Node] = []
     for shape in _node_shapes(shapes):
-        compiled = _compile_node_shape(shapes, shape)
-        if compiled is None:
+        node_shape = _compile_node_shape(shapes, shape)
+        if node_shape is None:
             left.append(shape)
-        else:
-            queries += compiled
-    return Compiled(queries, _subgraph(shapes, left) if left else None)
+        elif node_shape.targets and node_shape.properties:
+            compiled.append(node_shape)
+    return Compiled(compiled, _subgraph(shapes, left) if left else None)
 
 
 def run(compiled: Compiled, store: ox.Store) -> Iterator[Result]:
-    """Run the compiled queries on the union of the graphs of ``store``."""
-    for query in compiled.queries:
-        for row in store.query(query.text, use_default_graph_as_union=True):
-            value = row["value"] if query.with_value else None
-            if len(query.components) == 1:
-                failed = list(query.components)
-            else:
-                failed = [
-                    c
-                    for i, c in enumerate(query.components)
-                    if row[f"v{i}"] is not None and row[f"v{i}"].value == "true"
-                ]
-            for component in failed:
-                yield Result(
-                    row["focus"],
-                    query.path,
-                    value,
-                    component,
-                    query.severity,
-                    query.messages,
-                    query.shape,
-                )
+    """Run the compiled shapes on the union of the graphs of ``store``.
+
+    Per node shape, one query counts the values of every path of every focus node, and
+    one tests each distinct value of each path once: the canton is the actor of tens of
+    thousands of cooperations at 10^6 triples, and is tested once, not once per
+    cooperation. The focus nodes of a failing value are looked up afterwards, if any.
+    """
+    for node in compiled.shapes:
+        yield from _run_counts(node, store)
+        yield from _run_values(node, store)
+        for prop in node.properties:
+            for component, text in prop.queries:
+                for row in _query(store, text):
+                    yield prop.result(row["focus"], None, component)
+
+
+def _query(store: ox.Store, text: str) -> Any:
+    return store.query(text, use_default_graph_as_union=True)
+
+
+def _paths(properties: list[tuple[int, _Property]]) -> str:
+    rows = " ".join(f"({k} {_sparql(prop.path)})" for k, prop in properties)
+    return f"VALUES (?k ?path) {{ {rows} }}"
+
+
+def _run_counts(node: _NodeShape, store: ox.Store) -> Iterator[Result]:
+    counted = [(k, prop) for k, prop in enumerate(node.properties) if prop.counts]
+    if not counted:
+        return
+    failing = " || ".join(
+        f"(?k = {k} && ({' || '.join(f'?n {op} {n}' for _, op, n in prop.counts)}))"
+        for k, prop in counted
+    )
+    text = (
+        f"SELECT ?focus ?k ?n WHERE {{ {{ SELECT ?focus ?k (COUNT(DISTINCT ?v) AS ?n) WHERE {{ "
+        f"{node.targets} {_paths(counted)} OPTIONAL {{ ?focus ?path ?v }} }} "
+        f"GROUP BY ?focus ?k }} FILTER({failing}) }}"
+    )
+    for row in _query(store, text):
+        prop = node.properties[int(row["k"].value)]
+        n = int(row["n"].value)
+        for component, op, limit in prop.counts:
+            if (n < limit) if op == "<" else (n > limit):
+                yield prop.result(row["focus"], None, component)
+
+
+def _run_values(node: _NodeShape, store: ox.Store) -> Iterator[Result]:
+    tested = [(k, prop) for k, prop in enumerate(node.properties) if prop.values]
+    if not tested:
+        return
+    columns: list[tuple[int, URIRef]] = []  # (k, component) of each ?cN
+    binds = []
+    for k, prop in tested:
+        for component, expression in prop.values:
+            binds.append(
+                f"BIND(IF(?k = {k}, COALESCE({expression}, true), false) AS ?c{len(columns)})"
+            )
+            columns.append((k, component))
+    names = " ".join(f"?c{i}" for i in range(len(columns)))
+    text = (
+        f"SELECT ?k ?value {names} WHERE {{ {{ SELECT DISTINCT ?k ?value WHERE {{ "
+        f"{node.targets} {_paths(tested)} ?focus ?path ?value }} }} {' '.join(binds)} "
+        f"FILTER({' || '.join(f'?c{i}' for i in range(len(columns)))}) }}"
+    )
+    failed: dict[tuple[int, Any], list[URIRef]] = {}
+    for row in _query(store, text):
+        key = (int(row["k"].value), row["value"])
+        failed[key] = [c for i, (_, c) in enumerate(columns) if row[f"c{i}"].value == "true"]
+    if not failed:
+        return
+    # Which focus nodes hold the failing values. A blank node cannot be named in a query:
+    # then every value is tested again, next to its focus node.
+    if any(isinstance(value, ox.BlankNode) for _, value in failed):
+        found = (
+            f"{node.targets} {_paths(tested)} ?focus ?path ?value {' '.join(binds)} "
+            f"FILTER({' || '.join(f'?c{i}' for i in range(len(columns)))})"
+        )
+    else:
+        pairs = " ".join(f"({k} {_sparql(node.properties[k].path)} {v})" for k, v in failed)
+        found = f"VALUES (?k ?path ?value) {{ {pairs} }} ?focus ?path ?value {node.targets}"
+    for row in _query(store, f"SELECT DISTINCT ?focus ?k ?value WHERE {{ {found} }}"):
+        k = int(row["k"].value)
+        for component in failed.get((k, row["value"]), ()):
+            yield node.properties[k].result(row["focus"], row["value"], component)
 
 
 # --- which shapes --------------------------------------------------------------------------
@@ -206,20 +283,20 @@ def _subgraph(shapes: Graph, roots: list[Node]) -> Graph:
 # --- compiling -----------------------------------------------------------------------------
 
 
-def _compile_node_shape(shapes: Graph, shape: Node) -> list[_Query] | None:
+def _compile_node_shape(shapes: Graph, shape: Node) -> _NodeShape | None:
     keys = set(shapes.predicates(shape))
     if not keys <= _NODE_KEYS or (shape, SH.deactivated, None) in shapes:
         return None
     if any(t in (RDFS.Class, OWL.Class) for t in shapes.objects(shape, RDF.type)):
         return None  # an implicit class target
     targets = _targets(shapes, shape)
-    queries: list[_Query] = []
+    properties = []
     for property_shape in sorted(shapes.objects(shape, SH.property), key=str):
         compiled = _compile_property_shape(shapes, property_shape, targets)
         if compiled is None:
             return None
-        queries += compiled
-    return queries
+        properties.append(compiled)
+    return _NodeShape(targets, tuple(properties))
 
 
 def _targets(shapes: Graph, shape: Node) -> str:
@@ -239,7 +316,7 @@ def _targets(shapes: Graph, shape: Node) -> str:
     return f"{{ SELECT DISTINCT ?focus WHERE {{ {union} }} }}"
 
 
-def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> list[_Query] | None:
+def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> _Property | None:
     keys = set(shapes.predicates(shape))
     path = shapes.value(shape, SH.path)
     messages = tuple(sorted(shapes.objects(shape, SH.message)))
@@ -251,15 +328,8 @@ def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> list[_Q
         or len(list(shapes.objects(shape, SH.path))) != 1
     ):
         return None
-    if not targets:
-        return []
-    severity = shapes.value(shape, SH.severity) or SH.Violation
     p = _sparql(path)
-
-    def query(text: str, components: tuple[URIRef, ...], with_value: bool) -> _Query:
-        return _Query(text, path, severity, messages, shape, components, with_value)
-
-    queries = []
+    counts = []
     for count, component, op in (
         (SH.minCount, SH.MinCountConstraintComponent, "<"),
         (SH.maxCount, SH.MaxCountConstraintComponent, ">"),
@@ -268,15 +338,9 @@ def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> list[_Q
             n = _integer(n)
             if n is None:
                 return None
-            if count == SH.minCount and n == 1:
-                text = f"SELECT ?focus WHERE {{ {targets} FILTER NOT EXISTS {{ ?focus {p} ?v }} }}"
-            else:
-                text = (
-                    f"SELECT ?focus WHERE {{ {targets} OPTIONAL {{ ?focus {p} ?v }} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) {op} {n})"
-                )
-            queries.append(query(text, (component,), False))
+            counts.append((component, op, n))
 
+    queries = []
     unique = set(shapes.objects(shape, SH.uniqueLang))
     if not unique <= {Literal(True), Literal(False)}:
         return None
@@ -286,13 +350,13 @@ def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> list[_Q
             f'FILTER(isLiteral(?a) && isLiteral(?b) && lang(?a) != "" '
             f"&& lang(?a) = lang(?b) && !sameTerm(?a, ?b)) }}"
         )
-        queries.append(query(text, (SH.UniqueLangConstraintComponent,), False))
+        queries.append((SH.UniqueLangConstraintComponent, text))
 
-    inner = shapes.value(shape, SH.qualifiedValueShape)
-    if inner is not None:
-        if len(list(shapes.objects(shape, SH.qualifiedValueShape))) != 1:
-            return None
-        conforms = _inner_violation(shapes, inner)
+    inner = list(shapes.objects(shape, SH.qualifiedValueShape))
+    if len(inner) > 1:
+        return None
+    if inner:
+        conforms = _inner_violation(shapes, inner[0])
         if conforms is None:
             return None
         for count, component, op in (
@@ -311,23 +375,15 @@ def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> list[_Q
                         f"SELECT ?focus WHERE {{ {targets} OPTIONAL {{ {matching} }} }} "
                         f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {op} {n})"
                     )
-                queries.append(query(text, (component,), False))
+                queries.append((component, text))
     elif keys & {SH.qualifiedMinCount, SH.qualifiedMaxCount}:
         return None
 
-    checks = _value_checks(shapes, shape)
-    if checks is None:
+    values = _value_checks(shapes, shape)
+    if values is None:
         return None
-    if checks:
-        binds = " ".join(f"BIND(COALESCE({c}, true) AS ?v{i})" for i, (_, c) in enumerate(checks))
-        any_failed = " || ".join(f"?v{i}" for i in range(len(checks)))
-        names = " ".join(f"?v{i}" for i in range(len(checks)))
-        text = (
-            f"SELECT DISTINCT ?focus ?value {names} WHERE {{ {targets} ?focus {p} ?value . "
-            f"{binds} FILTER({any_failed}) }}"
-        )
-        queries.append(query(text, tuple(c for c, _ in checks), True))
-    return queries
+    severity = shapes.value(shape, SH.severity) or SH.Violation
+    return _Property(shape, path, severity, messages, tuple(counts), tuple(values), tuple(queries))
 
 
 def _value_checks(shapes: Graph, shape: Node) -> list[tuple[URIRef, str]] | None:
@@ -422,8 +478,10 @@ def _integer(term: Node) -> int | None:
     return None
 
 
-def _sparql(term: Node) -> str:
+def _sparql(term: Any) -> str:
     """``term`` written in SPARQL: IRIs in full, literals with their datatype or language."""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):

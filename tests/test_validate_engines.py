@@ -54,7 +54,7 @@ def test_the_shipped_data_gives_the_reference_report(shipped):
 def test_the_shipped_shapes_are_all_compiled_to_sparql():
     compiled = compile_shapes(parse_turtle(paths.shapes_path()))
     assert compiled.rest is None
-    assert compiled.queries
+    assert compiled.shapes
 
 
 @pytest.mark.usefixtures("test_rules")
