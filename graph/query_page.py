@@ -90,6 +90,7 @@ WORDS: dict[str, dict[str, str]] = {
         "predicate": "propriété",
         "object": "objet",
         "ask_true": "Oui",
+        "years": "{count} ans",
         "ask_false": "Non",
     },
     "en": {
@@ -151,6 +152,7 @@ WORDS: dict[str, dict[str, str]] = {
         "predicate": "property",
         "object": "object",
         "ask_true": "Yes",
+        "years": "{count} years",
         "ask_false": "No",
     },
     "de": {
@@ -212,6 +214,7 @@ WORDS: dict[str, dict[str, str]] = {
         "predicate": "Eigenschaft",
         "object": "Objekt",
         "ask_true": "Ja",
+        "years": "{count} Jahre",
         "ask_false": "Nein",
     },
     "it": {
@@ -272,6 +275,7 @@ WORDS: dict[str, dict[str, str]] = {
         "predicate": "proprietà",
         "object": "oggetto",
         "ask_true": "Sì",
+        "years": "{count} anni",
         "ask_false": "No",
     },
 }
