@@ -541,6 +541,10 @@ def render_html(
     if network.number_of_nodes() > max_nodes:
         raise TooManyNodesError(network.number_of_nodes(), max_nodes)
     data = page_data(graph, network, lang=lang, layout=layout, every_group=subgraph is not None)
+    if layout == "geo":
+        from graph.geomap import map_page_data
+
+        data = map_page_data(graph, network, data)
     return _fill_template(data, lang)
 
 
@@ -1280,6 +1284,7 @@ def _fill_template(data: dict[str, Any], lang: str) -> str:
         vis_js=Markup(_vendor("vis-network.min.js")),
         data_json=Markup(json_for_script(data)),
         csp=Markup("__CSP__"),
+        with_map="map" in data,
     )
     # The HTML parser turns CR LF into LF before the browser hashes a script: do it first.
     page = page.replace("\r\n", "\n").replace("\r", "\n")

@@ -98,7 +98,7 @@ ZONES = (
     ),
     Zone(
         "quebec",
-        (-82.0, 43.0, -55.0, 63.0),
+        (-82.0, 40.0, -55.0, 62.0),
         ("CA",),
         countries=True,
         tolerance=0.06,
@@ -118,7 +118,7 @@ ZONES = (
     ),
     Zone(
         "cameroon",
-        (7.0, 0.5, 17.5, 14.0),
+        (7.0, -1.0, 17.5, 13.5),
         ("CM",),
         countries=True,
         tolerance=0.03,

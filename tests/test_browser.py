@@ -913,7 +913,7 @@ def test_geo_layout_page(open_page, shipped: Loaded, tmp_path: Path) -> None:
     opened = open_page(render_html(shipped.graph, layout="geo"), "geo.html")
     assert opened.page.is_visible("#geo-note")
     click_node(opened, QUEBEC)
-    assert "71.21° W" in details(opened)
+    assert "Québec (ville)" in details(opened)
     opened.page.click("#reset")
     screenshot(opened, tmp_path, "graph-geo.png")
     opened.assert_clean()

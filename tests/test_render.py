@@ -233,15 +233,19 @@ def test_the_page_has_every_one_of_its_words_in_each_language() -> None:
 
 def test_geo_layout_puts_places_on_the_map(shipped: Loaded) -> None:
     data = page_data(render_html(shipped.graph, layout="geo"))
-    where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"]}
+    where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"] if not node["hidden"]}
     delemont, strasbourg = where[RCJU], where[ID + "region-grand-est"]
-    dijon = where[ID + "region-bourgogne-franche-comte"]
+    besancon = where[ID + "region-bourgogne-franche-comte"]
     assert strasbourg[1] < delemont[1]  # north is up
-    assert dijon[0] < delemont[0]  # west is left
-    # Québec is far away: drawn on the rim, with its true position in a note.
-    assert "71.21° W" in data["info"][ID + "quebec"]["geo_note"]
-    assert "geo_note" not in data["info"][RCJU]
-    assert len(where) == len(data["info"])  # every entity has a place, coordinates or not
+    assert besancon[0] < delemont[0]  # west is left
+    # Québec is far away: at its true place in an inset, not pulled onto a rim.
+    placed = data["map"]["placed"]
+    assert placed[ID + "quebec"]["frame"] == "quebec"
+    assert "geo_note" not in data["info"][ID + "quebec"]
+    # Only bodies are on the map: agreements, concepts and programmes are not.
+    kinds = {data["info"][node]["kind"] for node in where}
+    assert not kinds & {"agreement", "concept", "programme", "fund", "framework", "event"}
+    assert set(where) == set(placed)
 
 
 def test_the_opening_view_draws_the_cooperation_and_lists_the_rest(shipped: Loaded) -> None:
