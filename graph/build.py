@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from graph import buildcache
 from graph.describe import void_turtle
-from graph.errors import ExportError, ValidationError, display_path
+from graph.errors import CoopGraphError, ExportError, ValidationError, display_path
 from graph.export import FORMATS, _umask, serialize
 from graph.load import Loaded, load
 from graph.ontodoc import ontology_page
@@ -69,10 +70,18 @@ def build(
     outputs are written into a hidden folder on the same file system as ``out_dir`` and
     moved into place only once every one of them was written; if anything fails (a
     renderer, a full disk, a folder where a file should go), ``out_dir`` is left as it was.
+
+    A build of the default outputs is kept (``graph.buildcache``): when nothing it was made
+    from has changed, the next build puts the kept files in place, leaving those already
+    there untouched, and returns the kept report, without loading or validating anything.
     """
     chosen = OUTPUTS if outputs is None else outputs
     out_dir = Path(out_dir)
     _check_targets(out_dir, [o.filename for o in chosen])  # before the long part
+    key = _cache_key(data_dir, chosen) if outputs is None else None
+    kept = buildcache.lookup(key) if key is not None else None
+    if kept is not None:
+        return _from_cache(kept, out_dir, [o.filename for o in chosen])
     loaded = load(data_dir)
     report = validate(loaded)
     if not report.conforms:
@@ -83,7 +92,46 @@ def build(
             # would not all fit together.
             staging.write(output.filename, output.render(loaded))
         files = staging.publish()
-    return BuildResult(out_dir, files, stats(loaded), report)
+    result = BuildResult(out_dir, files, stats(loaded), report)
+    if key is not None:
+        buildcache.store(key, report, result.stats, files)
+    return result
+
+
+def _cache_key(data_dir: Path | None, outputs: Sequence[Output]) -> str | None:
+    """The key of this build in the cache; None when there is no cache, or when an input
+    cannot be read (the build then stops on the error ``load`` gives, in its order)."""
+    if buildcache.cache_dir() is None:
+        return None
+    try:
+        return buildcache.build_key(data_dir, [_describe(o) for o in outputs])
+    except (CoopGraphError, OSError):
+        return None
+
+
+def _describe(output: Output) -> str:
+    """An output's name and the function that renders it, the same in every process."""
+    render = output.render
+    keywords = ""
+    if isinstance(render, partial):
+        keywords = repr(sorted(render.keywords.items())) + repr(render.args)
+        render = render.func
+    name = f"{getattr(render, '__module__', '')}.{getattr(render, '__qualname__', '')}"
+    return f"{output.filename}={name}{keywords}"
+
+
+def _from_cache(kept: buildcache.Entry, out_dir: Path, filenames: list[str]) -> BuildResult:
+    """Put the kept outputs in place: those ``out_dir`` already holds are left as they are,
+    the others are staged and published like a new build's."""
+    stale = [
+        name for name in filenames if not buildcache.same_file(kept.files[name], out_dir / name)
+    ]
+    if stale:
+        with _Staging(out_dir) as staging:
+            for name in stale:
+                staging.link(name, kept.files[name])
+            staging.publish()
+    return BuildResult(out_dir, [out_dir / name for name in filenames], kept.stats, kept.report)
 
 
 def _check_targets(out_dir: Path, filenames: Sequence[str]) -> None:
@@ -137,6 +185,21 @@ class _Staging:
             with open(path, "wb") as handle:
                 handle.write(data)
                 handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise _cannot_write(self.out_dir / filename, error) from None
+        if filename not in self.names:
+            self.names.append(filename)
+
+    def link(self, filename: str, source: Path) -> None:
+        """Stage the file ``source`` as ``filename``: a hard link, or a copy."""
+        path = self.folder / filename
+        try:
+            try:
+                os.link(source, path)
+            except OSError:
+                shutil.copyfile(source, path)
+            with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         except OSError as error:
             raise _cannot_write(self.out_dir / filename, error) from None

@@ -478,8 +478,11 @@ def _declared_prefixes(text: str) -> list[tuple[str, str]] | None:
     if len(set(names)) != len(names) or len(set(namespaces)) != len(namespaces):
         return None
     parser = ox.parse(text, format=ox.RdfFormat.TURTLE)
-    for _ in parser:
-        pass
+    try:
+        for _ in parser:
+            pass
+    except MemoryError:  # a term longer than the streaming parser's buffer
+        return None
     declared = parser.prefixes
     if declared != dict(found):  # one in a comment or a string, or a relative IRI
         return None
