@@ -460,9 +460,19 @@ def place_entities(network: nx.MultiDiGraph, outlines: dict[str, Outline]) -> di
             by_zone: dict[str, list[dict]] = {}
             for zone, i in outlines[territory].areas:
                 by_zone.setdefault(zone, []).append(zones[zone]["areas"][i])
-            centres = [c for c in (_centroid(a) for a in by_zone.values()) if c]
+            centres = [(c, a) for c, a in ((_centroid(a), a) for a in by_zone.values()) if c]
             if centres:
-                lon, lat, _ = max(centres, key=lambda c: c[2])
+                (lon, lat, _), chosen = max(centres, key=lambda c: c[0][2])
+                if not any(_inside(lon, lat, area) for area in chosen):
+                    # A crescent (Basel-Landschaft round Basel-Stadt) has its centre outside:
+                    # then Natural Earth's label point, which lies inside.
+                    inner = [
+                        area["label"]
+                        for area in chosen
+                        if "label" in area and _inside(*area["label"], area)
+                    ]
+                    if inner:
+                        lon, lat = inner[0]
                 places[node] = Place(lon, lat, "territory", territory)
                 break
     return places
