@@ -79,7 +79,7 @@ class Zone:
 ZONES = (
     Zone(
         "detail",
-        (4.2, 45.2, 9.9, 49.25),
+        (2.8, 45.2, 9.9, 50.2),
         ("CH", "FR", "DE", "IT", "AT", "LI", "LU"),
         countries=False,
         tolerance=0.0025,

@@ -170,7 +170,14 @@ def test_far_partners_are_in_their_insets_in_the_opening_view(opened_map: Opened
     opened_map.assert_clean()
 
 
-def test_names_are_legible_and_apart_at_the_opening_zoom(opened_map: Opened):
+@pytest.mark.parametrize("lang", ["fr", "de", "en"])
+def test_names_are_legible_and_apart_at_the_opening_zoom(
+    open_page,  # noqa: F811
+    shipped: Loaded,
+    lang: str,
+    tmp_path: Path,
+):
+    opened_map = open_page(render_html(shipped.graph, layout="geo", lang=lang), "map.html")
     nodes = label_boxes(opened_map)
     names = opened_map.js(MAP_LABELS)
     boxes = nodes + names
@@ -186,14 +193,20 @@ def test_names_are_legible_and_apart_at_the_opening_zoom(opened_map: Opened):
             b["id"] for b in boxes if not b["inside"] and _on_screen(b, opened_map)
         ],
     }
-    record("map-labels", figures)
+    record(f"map-labels-{lang}", figures)
+    screenshot(opened_map, tmp_path, f"map-opening-{lang}.png")
     assert figures["overlapping_pairs"] == []
     assert figures["smallest_px"] >= 11
     assert figures["cut_by_the_edge"] == []
     # Every body drawn in the opening view is named, and so are the main towns.
     assert len(nodes) == len(visible_nodes(opened_map))
     towns = {b["id"] for b in names if b["id"].startswith("town:")}
-    assert {"town:Delémont", "town:Besançon", "town:Belfort", "town:Strasbourg"} <= towns
+    expected = {
+        "fr": {"Delémont", "Besançon", "Belfort", "Strasbourg"},
+        "de": {"Delsberg", "Besançon", "Belfort", "Straßburg"},
+        "en": {"Delémont", "Besançon", "Belfort", "Strasbourg"},
+    }[lang]
+    assert {f"town:{name}" for name in expected} <= towns
     opened_map.assert_clean()
 
 
