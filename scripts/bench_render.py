@@ -19,6 +19,7 @@ run. Usage:
 
     python scripts/bench_render.py                     # 100, 300, 1000, 3000
     python scripts/bench_render.py --sizes 100 1000 --repeat 1 --no-browser
+    python scripts/bench_render.py --layout geo --sizes 100   # the map page
 """
 
 from __future__ import annotations
@@ -126,10 +127,18 @@ LABELS = """() => {
         boxes.push([s.left, s.top, s.left + s.width, s.top + s.height]);
         smallest = Math.min(smallest, label.fontOptions.size * scale);
     }
+    const named = boxes.length;
     const font = JSON.parse(document.getElementById('graph-data').textContent).titleFont;
     if (font * scale >= 11) {
         for (const t of coopGraph.sectorTitles()) {
             boxes.push([t.box.left, t.box.top, t.box.right, t.box.bottom]);
+        }
+    }
+    // On the map (--layout geo) its names of towns and territories count as names too.
+    if (window.coopMap && JSON.parse(document.getElementById('graph-data').textContent).map) {
+        for (const l of coopMap.drawnLabels()) {
+            boxes.push(l.box);
+            smallest = Math.min(smallest, l.font * scale);
         }
     }
     boxes.sort((a, b) => a[0] - b[0]);
@@ -141,7 +150,7 @@ LABELS = """() => {
             }
         }
     }
-    return {labelled_share: ids.length ? boxes.length / ids.length : 0,
+    return {labelled_share: ids.length ? named / ids.length : 0,
             smallest_label_px: smallest === Infinity ? 0 : smallest,
             overlapping_labels: overlaps, opening_scale: scale};
 }"""
@@ -152,6 +161,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000, 3000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--layout",
+        choices=["force", "geo"],
+        default="force",
+        help="geo: the map page (borders under the network); try it with --sizes 100",
+    )
     options = parser.parse_args()
 
     base = load().graph
@@ -164,7 +179,8 @@ def main() -> None:
             graph = copies_of(base, copies)
             t_network, network = best_of(options.repeat, lambda g=graph: to_networkx(g))
             t_render, html = best_of(
-                options.repeat, lambda g=graph: render_html(g, max_nodes=10**9)
+                options.repeat,
+                lambda g=graph: render_html(g, max_nodes=10**9, layout=options.layout),
             )
             path = Path(folder) / f"graph-{size}.html"
             path.write_text(html, encoding="utf-8")
