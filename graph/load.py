@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,12 +171,22 @@ def load(data_dir: Path | None = None) -> Loaded:
     _check_duplicates_in_store(store, files)
     inferred = infer_in_store(store)
     into = pyoxigraph.NamedNode(str(INFERRED_GRAPH))
-    if any(isinstance(term, pyoxigraph.BlankNode) for triple in inferred for term in triple):
+    hubs = Counter(triple.subject for triple in inferred)
+    if (
+        max(hubs.values(), default=0) < _HUB
         # A blank node of this store has no name in another: keep this one.
+        or any(isinstance(term, pyoxigraph.BlankNode) for triple in inferred for term in triple)
+    ):
         store.bulk_extend(pyoxigraph.Quad(*triple, into) for triple in inferred)
     else:
         store = _derived_first(inferred, into, graphs, texts)
     return Loaded(files, ontology_files, store, texts)
+
+
+#: Derived edges from one subject above which they are stored before the files
+#: (``_derived_first``): the cost it avoids grows with the square of their number, the
+#: cost it adds (reading the files again) with the size of the data; they meet near here.
+_HUB = 4096
 
 
 def _derived_first(

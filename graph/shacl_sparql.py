@@ -27,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-__all__ = ["Compiled", "Result", "compile_shapes", "run"]
+__all__ = ["Compiled", "Result", "compile_shapes", "run", "run_shape"]
 
 #: What a node shape may state and still be compiled (the rest are annotations).
 _NODE_KEYS = {
@@ -159,20 +159,25 @@ def compile_shapes(shapes: Graph) -> Compiled:
 
 
 def run(compiled: Compiled, store: ox.Store) -> Iterator[Result]:
-    """Run the compiled shapes on the union of the graphs of ``store``.
-
-    Per node shape, one query counts the values of every path of every focus node, and
-    one tests each distinct value of each path once: the canton is the actor of tens of
-    thousands of cooperations at 10^6 triples, and is tested once, not once per
-    cooperation. The focus nodes of a failing value are looked up afterwards, if any.
-    """
+    """Run the compiled shapes on the union of the graphs of ``store``."""
     for node in compiled.shapes:
-        yield from _run_counts(node, store)
-        yield from _run_values(node, store)
-        for prop in node.properties:
-            for component, text in prop.queries:
-                for row in _query(store, text):
-                    yield prop.result(row["focus"], None, component)
+        yield from run_shape(node, store)
+
+
+def run_shape(node: _NodeShape, store: ox.Store) -> Iterator[Result]:
+    """Run one compiled node shape (``Compiled.shapes``): each can run in its own thread.
+
+    One query counts the values of every path of every focus node, and one tests each
+    distinct value of each path once: the canton is the actor of tens of thousands of
+    cooperations at 10^6 triples, and is tested once, not once per cooperation. The focus
+    nodes of a failing value are looked up afterwards, if any.
+    """
+    yield from _run_counts(node, store)
+    yield from _run_values(node, store)
+    for prop in node.properties:
+        for component, text in prop.queries:
+            for row in _query(store, text):
+                yield prop.result(row["focus"], None, component)
 
 
 def _query(store: ox.Store, text: str) -> Any:

@@ -13,8 +13,10 @@ slower, it stays for the tests, which compare both on every fixture.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,19 +113,16 @@ def validate(
     else:
         describe = _StoreDescriber(target)
 
-    violations: set[Violation] = set()
-    if shapes_file is not None:
-        shapes_graph = parse_turtle(shapes_file)
-        if engine == "pyshacl":
-            violations |= _run_shapes(describe.graph, shapes_graph, describe)
-        else:
-            violations |= _run_compiled_shapes(describe, shapes_graph)
+    shapes_graph = parse_turtle(shapes_file) if shapes_file is not None else None
     checks = sorted(checks_folder.glob("*-violation.rq")) if checks_folder else []
-    for check in checks:
-        if engine == "pyshacl":
+    violations: set[Violation] = set()
+    if engine == "pyshacl":
+        if shapes_graph is not None:
+            violations |= _run_shapes(describe.graph, shapes_graph, describe)
+        for check in checks:
             violations |= _run_check(describe.graph, check, describe)
-        else:
-            violations |= _run_check_in_store(describe, check)
+    else:
+        violations = _run_in_store(describe, shapes_graph, checks)
     ordered = sorted(violations, key=Violation.sort_key)
     conforms = not any(v.severity == "Violation" for v in ordered)
     return ValidationReport(conforms, ordered, shapes_file, checks)
@@ -515,68 +514,99 @@ def _from_oxigraph(term: Any) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _run_compiled_shapes(describe: _StoreDescriber, shapes: Graph) -> set[Violation]:
-    from graph.shacl_sparql import compile_shapes, run
+#: Threads that run the queries of the default engine. Oxigraph lets go of the GIL while
+#: it evaluates, and the node shapes and the checks are independent queries on one store.
+_THREADS = min(4, os.cpu_count() or 1)
+#: What a check task returns for a query that rdflib reads and Oxigraph does not.
+_RDFLIB_ONLY = object()
 
-    compiled = compile_shapes(shapes)
-    violations = set()
-    for result in run(compiled, describe.store):
-        owner = (
-            shapes.value(None, SH.property, result.shape)
-            if isinstance(result.shape, BNode)
-            else result.shape
-        )
-        violations.add(
-            Violation(
-                source_file=describe.source(result.focus, result.path, result.value),
-                focus=describe.term(result.focus),
-                path=describe.term(result.path),
-                constraint=describe.term(result.component),
-                value=describe.term(result.value),
-                message=_message(result.messages),
-                severity=str(result.severity).rsplit("#", 1)[-1],
-                shape=owner.n3(shapes.namespace_manager) if isinstance(owner, URIRef) else "",
-            )
-        )
-    if compiled.rest is not None:
-        # The shapes the compiler leaves to pySHACL, on rdflib's graph.
-        graph = describe.graph
-        violations |= _run_shapes(graph, compiled.rest, _GraphDescriber(graph, describe.loaded))
+
+def _run_in_store(
+    describe: _StoreDescriber, shapes: Graph | None, checks: list[Path]
+) -> set[Violation]:
+    """The shapes compiled to SPARQL and the checks, on the store, on ``_THREADS`` threads.
+
+    The threads only query; the results are described here, in this thread. Errors are
+    raised in the order of the serial run: the checks by name.
+    """
+    from graph.shacl_sparql import compile_shapes, run_shape
+
+    compiled = compile_shapes(shapes) if shapes is not None else None
+    store = describe.store
+    violations: set[Violation] = set()
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        shape_jobs = [
+            pool.submit(lambda node: list(run_shape(node, store)), node)
+            for node in (compiled.shapes if compiled else [])
+        ]
+        check_jobs = [(check, pool.submit(_check_rows, store, check)) for check in checks]
+        for job in shape_jobs:
+            for result in job.result():
+                violations.add(_shape_violation(describe, shapes, result))
+        if compiled is not None and compiled.rest is not None:
+            # The shapes the compiler leaves to pySHACL, on rdflib's graph.
+            graph = describe.graph
+            violations |= _run_shapes(graph, compiled.rest, _GraphDescriber(graph, describe.loaded))
+        for check, job in check_jobs:
+            rows = job.result()
+            if rows is _RDFLIB_ONLY:  # runs where it ran before
+                graph = describe.graph
+                violations |= _run_check(graph, check, _GraphDescriber(graph, describe.loaded))
+                continue
+            for focus, path, value, message in rows:
+                violations.add(
+                    Violation(
+                        source_file=describe.source(focus, path, value),
+                        focus=describe.term(focus),
+                        path=describe.term(path),
+                        constraint=check.name,
+                        value=describe.term(value),
+                        message=message,
+                    )
+                )
     return violations
 
 
-def _run_check_in_store(describe: _StoreDescriber, check: Path) -> set[Violation]:
+def _shape_violation(describe: _StoreDescriber, shapes: Graph, result: Any) -> Violation:
+    owner = (
+        shapes.value(None, SH.property, result.shape)
+        if isinstance(result.shape, BNode)
+        else result.shape
+    )
+    return Violation(
+        source_file=describe.source(result.focus, result.path, result.value),
+        focus=describe.term(result.focus),
+        path=describe.term(result.path),
+        constraint=describe.term(result.component),
+        value=describe.term(result.value),
+        message=_message(result.messages),
+        severity=str(result.severity).rsplit("#", 1)[-1],
+        shape=owner.n3(shapes.namespace_manager) if isinstance(owner, URIRef) else "",
+    )
+
+
+def _check_rows(store: ox.Store, check: Path) -> Any:
+    """(focus, path, value, message) of each row of ``check``, run on the store."""
     text = check.read_text(encoding="utf-8")
     if _names_remote_data(text):
         raise _remote_refused(check)
     try:
-        results = describe.store.query(text, use_default_graph_as_union=True)
+        results = store.query(text, use_default_graph_as_union=True)
     except SyntaxError:
         _prepare(check, text)  # rdflib's error, as before, when rdflib refuses it too
-        # A query rdflib reads and Oxigraph does not runs where it ran before.
-        graph = describe.graph
-        return _run_check(graph, check, _GraphDescriber(graph, describe.loaded))
+        return _RDFLIB_ONLY
     if not isinstance(results, ox.QuerySolutions):
         raise _not_a_select(check)
     selected = {variable.value for variable in results.variables}
     default_message = _header_comment(text) or f"{check.name} returned this row"
-    violations = set()
+    rows = []
     for row in results:
         focus, path, value, message = (
             row[name] if name in selected else None
             for name in ("focus", "path", "value", "message")
         )
-        violations.add(
-            Violation(
-                source_file=describe.source(focus, path, value),
-                focus=describe.term(focus),
-                path=describe.term(path),
-                constraint=check.name,
-                value=describe.term(value),
-                message=message.value if message is not None else default_message,
-            )
-        )
-    return violations
+        rows.append((focus, path, value, message.value if message is not None else default_message))
+    return rows
 
 
 def _names_remote_data(text: str) -> bool:
