@@ -23,6 +23,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -35,7 +36,12 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from graph import paths
-from graph.errors import DataNotFoundError, DataSyntaxError, DuplicateStatementError
+from graph.errors import (
+    CoopGraphError,
+    DataNotFoundError,
+    DataSyntaxError,
+    DuplicateStatementError,
+)
 from graph.infer import infer, infer_in_store
 from graph.namespace import PREFIXES
 from graph.sources import data_files, oxigraph_errors, position, read_turtle
@@ -166,20 +172,34 @@ def load(data_dir: Path | None = None) -> Loaded:
         path: _store_graph(path, path in ontology_files) for path in [*ontology_files, *files]
     }
     for path, graph in graphs.items():
-        texts[path] = text = read_turtle(path)
-        _load_checked(store, path, text, graph)
-    _check_duplicates_in_store(store, files)
+        try:
+            texts[path] = text = read_turtle(path)
+            _load_checked(store, path, text, graph)
+        except CoopGraphError:
+            # As when each file was checked whole before the next one was read: an
+            # ill-typed literal in an earlier file is the error to report.
+            for earlier in [p for p in texts if p != path]:
+                _check_literals_in_store(earlier, texts[earlier], store, graphs[earlier])
+            raise
     inferred = infer_in_store(store)
     into = pyoxigraph.NamedNode(str(INFERRED_GRAPH))
     hubs = Counter(triple.subject for triple in inferred)
-    if (
-        max(hubs.values(), default=0) < _HUB
-        # A blank node of this store has no name in another: keep this one.
-        or any(isinstance(term, pyoxigraph.BlankNode) for triple in inferred for term in triple)
-    ):
-        store.bulk_extend(pyoxigraph.Quad(*triple, into) for triple in inferred)
-    else:
-        store = _derived_first(inferred, into, graphs, texts)
+    reload = max(hubs.values(), default=0) >= _HUB and not any(
+        # A blank node of this store has no name in another.
+        isinstance(term, pyoxigraph.BlankNode)
+        for triple in inferred
+        for term in triple
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Oxigraph lets go of the GIL while it loads: the checks run meanwhile.
+        fresh = pool.submit(_derived_first, inferred, into, graphs, texts) if reload else None
+        for path, graph in graphs.items():
+            _check_literals_in_store(path, texts[path], store, graph)
+        _check_duplicates_in_store(store, files)
+        if fresh is None:
+            store.bulk_extend(pyoxigraph.Quad(*triple, into) for triple in inferred)
+        else:
+            store = fresh.result()
     return Loaded(files, ontology_files, store, texts)
 
 
@@ -378,8 +398,8 @@ def _rdflib_parse(path: Path, text: str) -> Graph:
 def _load_checked(
     store: pyoxigraph.Store, path: Path, text: str, into: pyoxigraph.NamedNode
 ) -> None:
-    """Load ``text`` into the graph ``into``, refusing what ``parse_turtle`` refuses with the
-    same error: rdflib's syntax error first, then Oxigraph's, then an ill-typed literal."""
+    """Load ``text`` into the graph ``into``, refusing the syntax ``parse_turtle`` refuses with
+    the same error: rdflib's first, then Oxigraph's (``load`` checks the literals after)."""
     if _rdflib_may_differ(text):
         _rdflib_parse(path, text)
     try:
@@ -390,7 +410,6 @@ def _load_checked(
         _rdflib_parse(path, text)  # rdflib's error, if rdflib refuses the text too
         with oxigraph_errors(path, text):
             raise error from None
-    _check_literals_in_store(path, text, store, into)
 
 
 #: Texts nested less deeply than this read alike in both parsers. rdflib's recursive parser
@@ -416,6 +435,8 @@ def _rdflib_may_differ(text: str) -> bool:
     """Whether rdflib may refuse, or read otherwise, a text that Oxigraph accepts."""
     if text.count("[") + text.count("(") >= _SAFE_DEPTH and _nesting_depth(text) >= _SAFE_DEPTH:
         return True
+    if "<<" not in text and "~" not in text and "--" not in text:
+        return False
     return _RDF12.search(text) is not None
 
 
@@ -546,9 +567,11 @@ def _check_literals_in_store(
         f"FILTER(isLiteral(?o) && datatype(?o) != <{XSD.string}> "
         f"&& datatype(?o) != <{RDF.langString}>) }}"
     )
-    literals = {
-        Literal(row[0].value, datatype=URIRef(row[0].datatype.value)) for row in store.query(query)
-    }
+    with _quiet_rdflib():  # rdflib logs each literal it cannot convert
+        literals = {
+            Literal(row[0].value, datatype=URIRef(row[0].datatype.value))
+            for row in store.query(query)
+        }
     _refuse_ill_typed(path, text, literals)
 
 

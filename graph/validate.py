@@ -401,6 +401,31 @@ class _StoreDescriber(_Describer):
             return term.n3(self.names)
         return str(term)
 
+    def value(self, focus: Any, path: Any, value: Any) -> str:
+        """``term(value)``, a typed literal spelled as rdflib read it.
+
+        Oxigraph's store keeps numbers, dates and booleans as values: it gives back
+        ``"47.238"`` where the file says ``"47.2380"``, which rdflib keeps. Such a value is
+        looked up among the values of ``focus``'s ``path`` in rdflib's graph (made for
+        the occasion: only a report that holds one needs it).
+        """
+        if (
+            not isinstance(value, ox.Literal)
+            or value.language
+            or value.datatype.value in _KEPT_AS_WRITTEN
+            or not isinstance(focus, ox.NamedNode)
+            or path is None
+        ):
+            return self.term(value)
+        wanted = _from_oxigraph(value)
+        subject, predicate = URIRef(focus.value), URIRef(_to_oxigraph(path).value)
+        same = [
+            o
+            for o in self.graph.objects(subject, predicate)
+            if isinstance(o, Literal) and o.datatype == wanted.datatype and o.eq(wanted)
+        ]
+        return self.term(same[0] if len(same) == 1 else wanted)
+
     def _blank(self, node: ox.BlankNode, depth: int = 0) -> str:
         # As _GraphDescriber._blank: where the node hangs, or the items of a list.
         inverse = next(self.store.quads_for_pattern(node, _OX_INVERSE_PATH, None), None)
@@ -461,6 +486,8 @@ class _StoreDescriber(_Describer):
         return None
 
 
+#: Datatypes whose literals Oxigraph's store gives back as they were written.
+_KEPT_AS_WRITTEN = {str(XSD.string), str(RDF.langString)}
 _OX_TYPE = ox.NamedNode(str(RDF.type))
 _OX_FIRST = ox.NamedNode(str(RDF.first))
 _OX_REST = ox.NamedNode(str(RDF.rest))
@@ -560,7 +587,7 @@ def _run_in_store(
                         focus=describe.term(focus),
                         path=describe.term(path),
                         constraint=check.name,
-                        value=describe.term(value),
+                        value=describe.value(focus, path, value),
                         message=message,
                     )
                 )
@@ -578,7 +605,7 @@ def _shape_violation(describe: _StoreDescriber, shapes: Graph, result: Any) -> V
         focus=describe.term(result.focus),
         path=describe.term(result.path),
         constraint=describe.term(result.component),
-        value=describe.term(result.value),
+        value=describe.value(result.focus, result.path, result.value),
         message=_message(result.messages),
         severity=str(result.severity).rsplit("#", 1)[-1],
         shape=owner.n3(shapes.namespace_manager) if isinstance(owner, URIRef) else "",

@@ -7,6 +7,7 @@ shapes named in them.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -178,3 +179,18 @@ def test_a_check_that_is_not_a_select_is_refused(valid, tmp_path):
     empty.write_text("")
     with pytest.raises(CoopGraphError, match="must be a SELECT"):
         validate(valid, shapes=empty, checks_dir=tmp_path)
+
+
+def test_values_are_spelled_as_the_file_spells_them(tmp_path):
+    # Oxigraph's store gives back "95.5" for "95.500"^^xsd:decimal; the report keeps the
+    # file's spelling, as the reference does.
+    case = (SHAPES / "invalid" / "latitude-out-of-range.ttl").read_text(encoding="utf-8")
+    spelled = re.sub(
+        r'wgs:lat "?(-?[0-9.]+)"?(\^\^xsd:decimal)?', r'wgs:lat "\g<1>000"^^xsd:decimal', case
+    )
+    assert spelled != case
+    shutil.copy(SHAPES / "valid.ttl", tmp_path)
+    (tmp_path / "case.ttl").write_text(spelled, encoding="utf-8")
+    default, reference = both(load(tmp_path))
+    assert any("000" in v.value for v in reference.violations)
+    assert_same(default, reference)

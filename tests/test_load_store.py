@@ -1,0 +1,91 @@
+"""``load`` reads the files with Oxigraph first: its store holds what rdflib's graph holds, and
+its errors come in the order and the words they had when rdflib read each file first."""
+
+from __future__ import annotations
+
+import importlib
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode
+
+from graph.errors import DataSyntaxError
+from graph.load import INFERRED_GRAPH, load
+from graph.validate import _from_oxigraph
+from tests.conftest import BAD, needs_shipped_data
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# The module, not the function graph/__init__.py re-exports under the same name.
+load_module = importlib.import_module("graph.load")
+
+
+def without_blank_nodes(triples):
+    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}
+
+
+def store_triples(loaded, graph=None):
+    return {
+        tuple(_from_oxigraph(term) for term in (q.subject, q.predicate, q.object))
+        for q in loaded.store.quads_for_pattern(None, None, None, graph)
+    }
+
+
+def values(triples):
+    """Literals by value: Oxigraph's store writes numbers and dates its own way."""
+    return {
+        tuple(term.toPython() if hasattr(term, "toPython") else term for term in t)
+        for t in without_blank_nodes(triples)
+    }
+
+
+def assert_store_matches_rdflib(loaded):
+    assert values(store_triples(loaded)) == values(loaded.graph)
+    assert len(store_triples(loaded)) == len(loaded.graph)
+    inferred = store_triples(loaded, ox.NamedNode(str(INFERRED_GRAPH)))
+    assert values(inferred) == values(loaded.inferred)
+    for path in [*loaded.data_files, *loaded.ontology_files]:
+        stated = store_triples(loaded, loaded.store_graph(path))
+        assert values(stated) == values(loaded.file_graphs[path])
+
+
+def test_the_store_holds_what_rdflib_reads(tmp_data):
+    loaded = load(tmp_data())
+    assert not loaded.has_rdflib_graph()
+    assert_store_matches_rdflib(loaded)
+
+
+@needs_shipped_data
+def test_the_store_holds_the_shipped_graph(shipped):
+    assert_store_matches_rdflib(shipped)
+
+
+def test_derived_edges_stored_first_change_nothing(tmp_data, monkeypatch):
+    # Below a hub's size the derived edges are added after the files; above it, the files
+    # are read again after them. Both stores hold the same.
+    monkeypatch.setattr(load_module, "_HUB", 1)
+    loaded = load(tmp_data())
+    assert_store_matches_rdflib(loaded)
+
+
+def test_an_ill_typed_literal_comes_before_a_later_files_syntax_error(tmp_path):
+    (tmp_path / "a.ttl").write_text(
+        f'<https://example.org/s> <https://example.org/p> "abc"^^<{XSD}integer> .\n'
+    )
+    (tmp_path / "b.ttl").write_text('<https://example.org/s> <https://example.org/p> "x"\n')
+    with pytest.raises(DataSyntaxError, match=r"a\.ttl:1:\d+: \"abc\" is not a valid xsd:integer"):
+        load(tmp_path)
+
+
+def test_rdflib_reads_what_it_alone_refuses(tmp_path):
+    # Oxigraph reads RDF 1.2 triple terms; rdflib 7 does not: the error is rdflib's, as before.
+    (tmp_path / "a.ttl").write_text(
+        "<https://example.org/s> <https://example.org/p> "
+        "<<( <https://example.org/a> <https://example.org/b> <https://example.org/c> )>> .\n"
+    )
+    with pytest.raises(DataSyntaxError, match=r"a\.ttl:1"):
+        load(tmp_path)
+
+
+def test_deep_nesting_is_refused_with_rdflibs_words(tmp_data):
+    with pytest.raises(DataSyntaxError, match="nested 300 levels deep"):
+        load(tmp_data(BAD / "deep-nesting.ttl"))
