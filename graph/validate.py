@@ -422,7 +422,7 @@ class _StoreDescriber(_Describer):
         same = [
             o
             for o in self.graph.objects(subject, predicate)
-            if isinstance(o, Literal) and o.datatype == wanted.datatype and o.eq(wanted)
+            if isinstance(o, Literal) and o.datatype == wanted.datatype and _equal(o, wanted)
         ]
         return self.term(same[0] if len(same) == 1 else wanted)
 
@@ -484,6 +484,14 @@ class _StoreDescriber(_Describer):
                 if next(self.store.quads_for_pattern(*pattern, graph), None) is not None:
                     return file
         return None
+
+
+def _equal(one: Literal, other: Literal) -> bool:
+    """Whether two literals of one datatype have the same value."""
+    try:
+        return bool(one.eq(other))
+    except TypeError:  # rdflib compares no years, no durations: their forms are canonical
+        return str(one) == str(other)
 
 
 #: Datatypes whose literals Oxigraph's store gives back as they were written.
