@@ -25,6 +25,7 @@ process (``os.wait4``'s rusage). Prints Markdown. Usage:
     python scripts/bench_validate.py                                   # shipped, 1e3 .. 1e6
     python scripts/bench_validate.py --sizes shipped 1000 10000 --rounds 3
     python scripts/bench_validate.py --sizes 100000 --source /tmp/old-checkout  # another tree
+    python scripts/bench_validate.py --shacl-engines --raw --sizes 10000 100000  # SHACL engines
 """
 
 from __future__ import annotations
@@ -247,6 +248,81 @@ def table(all_results: dict[str, dict[str, Measure]], args: argparse.Namespace) 
     return "\n".join(lines)
 
 
+def shacl_engines(sizes: list[str], args: argparse.Namespace) -> str:
+    """The SHACL engines on our shapes, in one process: seconds and number of results.
+
+    Only the shapes (not the checks), on the graph ``graph.load.load`` made; each engine
+    reads what it needs: pySHACL and pyshacl-turbo rdflib's graph, pyrudof the Turtle
+    files, ours the Oxigraph store.
+    """
+    from graph.load import load, parse_turtle
+
+    shapes = parse_turtle(paths.shapes_path())
+    engines = {
+        "ours (SPARQL on Oxigraph)": _ours,
+        "pySHACL": _pyshacl,
+        "pyshacl-turbo": _pyshacl_turbo,
+        "pyrudof": _pyrudof,
+    }
+    rows: dict[str, list[str]] = {name: [] for name in engines}
+    for size in sizes:
+        folder = conforming_folder(size, args.bench_dir)
+        if args.raw and size != "shipped":  # the synthetic graph with its violations
+            folder = args.bench_dir / size
+        loaded = load(folder)
+        assert len(loaded.graph) > 0  # rdflib's graph made once, outside the timings
+        for name, engine in engines.items():
+            start = time.perf_counter()
+            try:
+                count = engine(loaded, shapes, folder)
+                cell = f"{time.perf_counter() - start:.2f} ({count})"
+            except Exception as error:  # a missing package, an engine that gives up
+                cell = type(error).__name__
+            print(f"  {size} {name}: {cell}", file=sys.stderr)
+            rows[name].append(cell)
+    lines = [
+        "| engine | " + " | ".join(f"{size}: s (results)" for size in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows.items()]
+    return "\n".join(lines)
+
+
+def _ours(loaded, shapes, folder) -> int:
+    from graph.shacl_sparql import compile_shapes, run
+
+    return len(list(run(compile_shapes(shapes), loaded.store)))
+
+
+def _pyshacl(loaded, shapes, folder, module: str = "pyshacl") -> int:
+    from rdflib.namespace import RDF, SH
+
+    validate = __import__(module).validate
+    report = validate(
+        loaded.graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+    )[1]
+    return len(list(report.subjects(RDF.type, SH.ValidationResult)))
+
+
+def _pyshacl_turbo(loaded, shapes, folder) -> int:
+    return _pyshacl(loaded, shapes, folder, module="pyshacl_turbo")
+
+
+def _pyrudof(loaded, shapes, folder) -> int:
+    import pyrudof
+
+    engine = pyrudof.Rudof(pyrudof.RudofConfig())
+    for path in turtle_files(folder):
+        engine.read_data(str(path), merge=True)
+    engine.read_shacl(str(paths.shapes_path()))
+    return len(engine.validate_shacl())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -259,7 +335,19 @@ def main(argv: list[str] | None = None) -> None:
         "--source", type=Path, default=REPO, help="the source tree whose `graph` package runs"
     )
     parser.add_argument("--timeout", type=float, default=1200, help="seconds per run")
+    parser.add_argument(
+        "--shacl-engines",
+        action="store_true",
+        help="compare the SHACL engines on our shapes instead (pySHACL, ours, pyshacl-turbo, "
+        "pyrudof: pip install pyshacl-turbo pyrudof)",
+    )
+    parser.add_argument(
+        "--raw", action="store_true", help="with --shacl-engines: the synthetic graphs as written"
+    )
     args = parser.parse_args(argv)
+    if args.shacl_engines:
+        print(shacl_engines(args.sizes, args))
+        return
     results = {}
     for size in args.sizes:
         results[size] = measure_size(size, args)
