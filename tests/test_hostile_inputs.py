@@ -41,6 +41,8 @@ settings.register_profile(
 )
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "steady")
 
+pytestmark = pytest.mark.slow  # generated cases by the hundred: run by .ci/run, not by default
+
 
 def _examples(steady: int) -> int:
     """A count the suite can afford, or the long profile's when asked for."""

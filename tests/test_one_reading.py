@@ -174,6 +174,7 @@ def tricky_queries(draw) -> str:
     return f"{head} {before} SERVICE <{{url}}/x> {{ ?s ?p ?o }} {between} {after} }}"
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300,
     deadline=None,
