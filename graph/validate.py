@@ -480,9 +480,9 @@ class _StoreDescriber(_Describer):
             if isinstance(pattern[0], ox.Literal):
                 continue  # a literal is never a subject
             for file in files:
-                graph = self.loaded.store_graph(file)
-                if next(self.store.quads_for_pattern(*pattern, graph), None) is not None:
-                    return file
+                for graph in self.loaded.store_graphs(file):
+                    if next(self.store.quads_for_pattern(*pattern, graph), None) is not None:
+                        return file
         return None
 
 

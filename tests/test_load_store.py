@@ -11,7 +11,7 @@ from rdflib import BNode
 
 from graph.errors import DataSyntaxError
 from graph.load import INFERRED_GRAPH, load
-from graph.validate import _from_oxigraph
+from graph.validate import _from_oxigraph, validate
 from tests.conftest import BAD, needs_shipped_data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -44,7 +44,7 @@ def assert_store_matches_rdflib(loaded):
     inferred = store_triples(loaded, ox.NamedNode(str(INFERRED_GRAPH)))
     assert values(inferred) == values(loaded.inferred)
     for path in [*loaded.data_files, *loaded.ontology_files]:
-        stated = store_triples(loaded, loaded.store_graph(path))
+        stated = set().union(*(store_triples(loaded, g) for g in loaded.store_graphs(path)))
         assert values(stated) == values(loaded.file_graphs[path])
 
 
@@ -59,12 +59,24 @@ def test_the_store_holds_the_shipped_graph(shipped):
     assert_store_matches_rdflib(shipped)
 
 
-def test_derived_edges_stored_first_change_nothing(tmp_data, monkeypatch):
-    # Below a hub's size the derived edges are added after the files; above it, the files
-    # are read again after them. Both stores hold the same.
+def test_statements_moved_ahead_of_a_hubs_derived_edges_change_nothing(tmp_data, monkeypatch):
+    # Above a hub's size, a subject's own statements move to a graph of their own, ahead
+    # of its derived edges: the store holds the same, validation says the same.
     monkeypatch.setattr(load_module, "_HUB", 1)
     loaded = load(tmp_data())
+    moved = {q.graph_name.value for q in loaded.store if q.graph_name.value.endswith("#moved")}
+    assert moved
     assert_store_matches_rdflib(loaded)
+
+
+@pytest.mark.usefixtures("test_rules")
+def test_a_report_is_the_same_with_statements_moved(tmp_data, monkeypatch):
+    data = tmp_data(BAD / "unsourced.ttl", BAD / "conflicting-facts.ttl")
+    before = validate(load(data))
+    monkeypatch.setattr(load_module, "_HUB", 1)
+    after = validate(load(data))
+    assert after == before and after.violations
+    assert {v.source_file for v in after.violations} == {v.source_file for v in before.violations}
 
 
 def test_an_ill_typed_literal_comes_before_a_later_files_syntax_error(tmp_path):
