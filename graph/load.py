@@ -23,6 +23,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -182,11 +183,15 @@ def load(data_dir: Path | None = None) -> Loaded:
             for earlier in [p for p in texts if p != path]:
                 _check_literals_in_store(earlier, texts[earlier], store, graphs[earlier])
             raise
-    for path, graph in graphs.items():
-        _check_literals_in_store(path, texts[path], store, graph)
-    _check_duplicates_in_store(store, files)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Oxigraph lets go of the GIL while it queries: the rules run beside the checks,
+        # whose errors are raised in the order of the files.
+        rules = pool.submit(infer_in_store, store)
+        for path, graph in graphs.items():
+            _check_literals_in_store(path, texts[path], store, graph)
+        _check_duplicates_in_store(store, files)
+        inferred = rules.result()
     into = pyoxigraph.NamedNode(str(INFERRED_GRAPH))
-    inferred = infer_in_store(store)
     store.bulk_extend(pyoxigraph.Quad(*triple, into) for triple in inferred)
     hubs = Counter(triple.subject for triple in inferred)
     _move_ahead(store, [s for s, n in hubs.items() if n >= _HUB], into)
