@@ -312,6 +312,8 @@ def _check_duplicates_in_store(store: pyoxigraph.Store, files: list[Path]) -> No
         for path, g in graphs.items()
     }
     largest = max(files, key=sizes.__getitem__)
+    from graph.export import from_oxigraph  # graph.export imports this module
+
     where: dict[tuple[Node, Node, Node], set[Path]] = {}
     for path, graph in graphs.items():
         if path == largest:
@@ -325,9 +327,9 @@ def _check_duplicates_in_store(store: pyoxigraph.Store, files: list[Path]) -> No
             other = by_name.get(row["g"].value)
             if other is not None:  # not an ontology file
                 triple = (
-                    _from_oxigraph(row["s"]),
-                    _from_oxigraph(row["p"]),
-                    _from_oxigraph(row["o"]),
+                    from_oxigraph(row["s"]),
+                    from_oxigraph(row["p"]),
+                    from_oxigraph(row["o"]),
                 )
                 where.setdefault(triple, set()).update((path, other))
     duplicates = sorted((t, [p for p in files if p in found]) for t, found in where.items())
@@ -336,17 +338,6 @@ def _check_duplicates_in_store(store: pyoxigraph.Store, files: list[Path]) -> No
         raise DuplicateStatementError(
             [(" ".join(term.n3(manager) for term in t) + " .", found) for t, found in duplicates]
         )
-
-
-def _from_oxigraph(term: pyoxigraph.NamedNode | pyoxigraph.Literal) -> Node:
-    """An IRI or a literal from Oxigraph as the term rdflib's parser makes of it."""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 # --- parsing one file ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from graph import paths
 from graph.errors import CoopGraphError, DataNotFoundError, DataSyntaxError, display_path
+from graph.export import from_oxigraph
 from graph.load import Loaded, parse_turtle
 
 if TYPE_CHECKING:
@@ -396,7 +397,7 @@ class _StoreDescriber(_Describer):
         if isinstance(term, ox.BlankNode):
             return self._blank(term)
         if isinstance(term, (ox.NamedNode, ox.Literal)):
-            term = _from_oxigraph(term)
+            term = from_oxigraph(term)
         if isinstance(term, (URIRef, Literal)):
             return term.n3(self.names)
         return str(term)
@@ -417,7 +418,7 @@ class _StoreDescriber(_Describer):
             or path is None
         ):
             return self.term(value)
-        wanted = _from_oxigraph(value)
+        wanted = from_oxigraph(value)
         subject, predicate = URIRef(focus.value), URIRef(_to_oxigraph(path).value)
         same = [
             o
@@ -435,7 +436,7 @@ class _StoreDescriber(_Describer):
             return "/".join(self.term(item) for item in self._items(node))
         parents = sorted(
             {
-                (_from_oxigraph(q.subject), _from_oxigraph(q.predicate)): (q.subject, q.predicate)
+                (from_oxigraph(q.subject), from_oxigraph(q.predicate)): (q.subject, q.predicate)
                 for q in self.store.quads_for_pattern(None, None, node)
             }.items()
         )
@@ -534,19 +535,6 @@ def _to_oxigraph(term: Any) -> Any:
         datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
         return ox.Literal(str(term), language=term.language, datatype=datatype)
     raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _from_oxigraph(term: Any) -> Node:
-    """An Oxigraph term as the rdflib term ``graph.load`` makes of it."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 #: Threads that run the queries of the default engine. Oxigraph lets go of the GIL while

@@ -10,8 +10,9 @@ import pytest
 from rdflib import BNode
 
 from graph.errors import DataSyntaxError
+from graph.export import from_oxigraph
 from graph.load import INFERRED_GRAPH, load
-from graph.validate import _from_oxigraph, validate
+from graph.validate import validate
 from tests.conftest import BAD, needs_shipped_data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -25,7 +26,7 @@ def without_blank_nodes(triples):
 
 def store_triples(loaded, graph=None):
     return {
-        tuple(_from_oxigraph(term) for term in (q.subject, q.predicate, q.object))
+        tuple(from_oxigraph(term) for term in (q.subject, q.predicate, q.object))
         for q in loaded.store.quads_for_pattern(None, None, None, graph)
     }
 
