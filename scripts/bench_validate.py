@@ -143,11 +143,18 @@ def turtle_files(folder: Path) -> list[Path]:
     return [*paths.ontology_files(), *sorted(folder.glob("*.ttl"))]
 
 
-def run(argv: list[str], env: dict[str, str], timeout: float) -> tuple[float, float, int]:
+def run(
+    argv: list[str], env: dict[str, str], timeout: float, cwd: Path
+) -> tuple[float, float, int]:
     """(seconds, peak MiB, exit status) of one fresh process."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        argv,
+        env=env,
+        cwd=cwd,  # `python -m` puts the working folder first on the path
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = start + timeout
     while True:
@@ -197,7 +204,7 @@ def measure_size(size: str, args: argparse.Namespace) -> dict[str, Measure]:
                     results[name].failed = "no first build"
                     continue
                 try:
-                    seconds, peak, status = run(argv, environment, args.timeout)
+                    seconds, peak, status = run(argv, environment, args.timeout, args.source)
                 except TimeoutError:
                     results[name].failed = f"> {args.timeout:.0f} s"
                     continue
@@ -345,6 +352,8 @@ def main(argv: list[str] | None = None) -> None:
         "--raw", action="store_true", help="with --shacl-engines: the synthetic graphs as written"
     )
     args = parser.parse_args(argv)
+    # The commands run in the source tree (``python -m`` reads the package from there).
+    args.bench_dir, args.source = args.bench_dir.resolve(), args.source.resolve()
     if args.shacl_engines:
         print(shacl_engines(args.sizes, args))
         return
