@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -57,6 +57,8 @@ class BuildResult:
     stats: Stats
     #: Includes the warnings, which do not stop a build.
     report: ValidationReport
+    #: True when nothing had changed: the kept outputs were put in place (``graph.buildcache``).
+    reused: bool = field(default=False, compare=False)
 
 
 def build(
@@ -131,7 +133,8 @@ def _from_cache(kept: buildcache.Entry, out_dir: Path, filenames: list[str]) -> 
             for name in stale:
                 staging.link(name, kept.files[name])
             staging.publish()
-    return BuildResult(out_dir, [out_dir / name for name in filenames], kept.stats, kept.report)
+    files = [out_dir / name for name in filenames]
+    return BuildResult(out_dir, files, kept.stats, kept.report, reused=True)
 
 
 def _check_targets(out_dir: Path, filenames: Sequence[str]) -> None:

@@ -44,6 +44,7 @@ def test_an_unchanged_build_reuses_the_kept_one(cache, tmp_data, tmp_path, monke
         patch.setattr(build_module, "load", lambda *a: pytest.fail("loaded again"))
         again = build(data, tmp_path / "out")
     assert again == first
+    assert again.reused and not first.reused
     # Nothing was rewritten: the files in place are the kept ones.
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").iterdir()} == before
     assert contents(tmp_path / "out") == clean_build(data, tmp_path, monkeypatch)
@@ -69,7 +70,7 @@ def test_a_changed_data_file_is_built_again(cache, tmp_data, tmp_path, monkeypat
     result = build(data, tmp_path / "out")
     assert contents(tmp_path / "out") == clean_build(data, tmp_path, monkeypatch)
     assert b"Belfort (90)" in (tmp_path / "out" / "jura-coop.ttl").read_bytes()
-    assert result.report.conforms
+    assert result.report.conforms and not result.reused
 
 
 def test_a_data_file_that_no_longer_conforms_stops_the_build(cache, tmp_data, tmp_path):
