@@ -7,8 +7,8 @@ result is listed but does not stop the graph from conforming.
 Two engines give the same report. The default one, ``"oxigraph"``, runs in the Oxigraph
 store that ``graph.load`` filled: the shapes compiled to SPARQL (``graph.shacl_sparql``;
 pySHACL takes the shapes it cannot compile), then the check queries. The reference,
-``"pyshacl"``, is pySHACL and rdflib's SPARQL engine on rdflib's graph: 50 to 350 times
-slower, it stays for the tests, which compare both on every fixture.
+``"pyshacl"``, is pySHACL and rdflib's SPARQL engine on rdflib's graph: 10 to 100 times
+slower (docs/performance.md), it stays for the tests, which compare both on every fixture.
 """
 
 from __future__ import annotations
