@@ -113,3 +113,9 @@ def listener():
         server.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
     server.close()
     thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def build_cache_in_tmp(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds keep their outputs in a cache folder: the tests' own, never the user's."""
+    monkeypatch.setenv("COOPGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("build-cache")))
