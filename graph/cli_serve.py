@@ -7,23 +7,14 @@ loaded by the other commands.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from pathlib import Path
 
 import click
 
 from graph.cli import SECONDS, data_option
+from graph.outbound import is_loopback_host
 
 __all__ = ["serve_command"]
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.command("serve")
@@ -143,7 +134,7 @@ def serve_command(
     if max_concurrency is not None:
         options["max_concurrency"] = max_concurrency
     config = ServerConfig(**options)
-    if not _is_loopback(host):
+    if not is_loopback_host(host):
         click.echo(f"Warning: listening on {host}: other machines can query this server.", err=True)
 
     def ready(url: str) -> None:

@@ -157,7 +157,11 @@ def _is_host_name(host: str) -> bool:
 
 def is_loopback(url: str) -> bool:
     """Whether the URL names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
-    host = urllib.parse.urlsplit(url).hostname or ""
+    return is_loopback_host(urllib.parse.urlsplit(url).hostname or "")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
     if host == "localhost":
         return True
     try:
