@@ -450,6 +450,17 @@ _IDENTIFIERS = {
 _KINDS = {_RDF_TYPE, "http://www.w3.org/ns/org#classification"}
 _DCT = "http://purl.org/dc/terms/"
 _SCHEMA = "https://schema.org/"
+#: What a relation is: between whom, on which axis, under which agreement.
+_RELATION_TERMS = (
+    str(JC.actor),
+    str(JC.partner),
+    "http://www.w3.org/ns/org#member",
+    "http://www.w3.org/ns/org#organization",
+    str(JC.axis),
+    str(JC.framework),
+    str(JC.theme),
+)
+
 #: What the entity is, where and since when: shown under "Identity" with its texts.
 _IDENTITY = {
     _DCT + "spatial",
@@ -459,14 +470,7 @@ _IDENTITY = {
     _SCHEMA + "location",
     str(JC.administrativeCentre),
     _SKOS + "inScheme",
-    # What a relation is: between whom, on which axis, under which agreement.
-    str(JC.actor),
-    str(JC.partner),
-    "http://www.w3.org/ns/org#member",
-    "http://www.w3.org/ns/org#organization",
-    str(JC.axis),
-    str(JC.framework),
-    str(JC.theme),
+    *_RELATION_TERMS,
 }
 #: The cooperation axes in the order the canton's page gives them.
 _AXES = tuple(
@@ -477,13 +481,7 @@ _FIRST = (
     _DCT + "description",
     _SKOS + "definition",
     _SKOS + "scopeNote",
-    str(JC.actor),
-    str(JC.partner),
-    "http://www.w3.org/ns/org#member",
-    "http://www.w3.org/ns/org#organization",
-    str(JC.axis),
-    str(JC.framework),
-    str(JC.theme),
+    *_RELATION_TERMS,
 )
 #: Shown in their own sections (relations, history), not again among the other links.
 _SHOWN_ELSEWHERE = {
