@@ -3,9 +3,9 @@
 A change that should not change behaviour (moving modules, merging copies) is checked by
 running this before and after and comparing the two folders:
 
-    python scripts/snapshot_outputs.py /tmp/before
+    PYTHONHASHSEED=0 python scripts/snapshot_outputs.py /tmp/before
     ... change ...
-    python scripts/snapshot_outputs.py /tmp/after
+    PYTHONHASHSEED=0 python scripts/snapshot_outputs.py /tmp/after
     diff -r /tmp/before /tmp/after && echo identical
 
 It records: `build`; every `export` format; every catalogue query in every format it
@@ -13,8 +13,9 @@ accepts, on both embedded engines, with its parameters' defaults; `render` (whol
 focus, geo layout, a CONSTRUCT query, three languages); `stats`, `validate`, `path`,
 `queries`; and the server's pages and answers (home, catalogue, entity pages, network,
 graph, ontology, VoID, SPARQL in each result format). Everything runs in-process through
-the command line (click's runner) and the server's ASGI app, so the figures are what a
-user gets.
+the command line (click's runner) and the server's ASGI app, so the files are what a
+user gets. A fixed PYTHONHASHSEED keeps rdflib's JSON-LD of a DESCRIBE in one order (its
+order otherwise follows Python's string hashing).
 """
 
 from __future__ import annotations
