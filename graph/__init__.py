@@ -5,7 +5,7 @@ The pipeline, one module per stage::
     load -> validate -> export / stats -> build (all of them, into build/)
     load -> to_networkx -> write_network / render_html (the interactive page)
     run_query (SPARQL on embedded Oxigraph, rdflib or an endpoint; the catalogue)
-    dataset_description (VoID/DCAT), push (to a Graph Store), serve (graph.server)
+    dataset_description (VoID/DCAT), push (to a Graph Store), serve (graph.server.app)
 
     >>> from graph import load, validate, serialize
     >>> loaded = load()                      # shipped ontology + data
@@ -15,8 +15,10 @@ The pipeline, one module per stage::
 """
 
 from graph import errors
-from graph.build import BuildResult, Output, build
-from graph.describe import dataset_description
+from graph.dataset.describe import dataset_description
+from graph.dataset.export import FORMATS, serialize, write_atomic
+from graph.dataset.load import Loaded, load
+from graph.dataset.validate import ValidationReport, Violation, validate
 from graph.errors import (
     CoopGraphError,
     DataNotFoundError,
@@ -25,14 +27,12 @@ from graph.errors import (
     ExportError,
     ValidationError,
 )
-from graph.export import FORMATS, serialize, write_atomic
-from graph.load import Loaded, load
-from graph.network import NETWORK_FORMATS, to_networkx, write_network
-from graph.push import PushResult, push
-from graph.query import QueryResult, list_queries, run_query
-from graph.render import render_html
-from graph.stats import Stats, stats
-from graph.validate import ValidationReport, Violation, validate
+from graph.network.convert import NETWORK_FORMATS, to_networkx, write_network
+from graph.network.stats import Stats, stats
+from graph.page.render import render_html
+from graph.publish.build import BuildResult, Output, build
+from graph.publish.push import PushResult, push
+from graph.sparql.query import QueryResult, list_queries, run_query
 
 __all__ = [
     "FORMATS",

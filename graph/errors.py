@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from graph.validate import ValidationReport
+    from graph.dataset.validate import ValidationReport
 
 __all__ = [
     "CoopGraphError",

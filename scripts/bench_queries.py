@@ -4,19 +4,19 @@
 For each size of synthetic graph (scripts/gen_synthetic.py, written into build/bench/ when
 missing), and for each catalogue query with its default parameters:
 
-* ours: ``graph.query.run_query(name, data_dir=...)``, everything a caller pays: reading
+* ours: ``graph.sparql.query.run_query(name, data_dir=...)``, everything a caller pays: reading
   the catalogue, the safety check, resolving and binding the parameters, running on the
   cached Oxigraph store, and the rows as terms. The first call (the safety parse not yet
   cached) is reported apart; the median is over the later calls.
 * native: pyoxigraph alone on a store holding the same triples, running the text ours ran
   (parameters already bound) and reading every solution (``[tuple(s) for s in ...]``).
-* rdflib: rdflib's own engine on ``graph.load.load()``'s graph, the same text, every row
+* rdflib: rdflib's own engine on ``graph.dataset.load.load()``'s graph, the same text, every row
   read; only up to ``--rdflib-max`` triples (default 10^4: at 10^5 two queries take
   minutes each), and measured once when a call takes over 2 s.
 
 Then the load: ours (each file bulk-loaded into a new store, then the derivation rules)
 against pyoxigraph's own parser and loader on the same files (``Store.bulk_load``), and
-rdflib's ``graph.load.load()`` (which also checks the data) up to ``--rdflib-max``.
+rdflib's ``graph.dataset.load.load()`` (which also checks the data) up to ``--rdflib-max``.
 
 Medians of ``--runs`` runs, in milliseconds, and ratios to native pyoxigraph measured in the
 same process. Prints Markdown. Usage:
@@ -45,11 +45,12 @@ import gen_synthetic  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
-from graph import paths, safety, sparql_text  # noqa: E402
-from graph import query as query_module  # noqa: E402
-from graph.catalogue import list_queries  # noqa: E402
-from graph.load import load  # noqa: E402
-from graph.query import _OxigraphData, infer_in_store, run_query  # noqa: E402
+from graph import paths, sparql_text  # noqa: E402
+from graph.dataset.load import load  # noqa: E402
+from graph.sparql import query as query_module  # noqa: E402
+from graph.sparql import safety
+from graph.sparql.catalogue import list_queries  # noqa: E402
+from graph.sparql.query import _OxigraphData, infer_in_store, run_query  # noqa: E402
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -144,7 +145,7 @@ def bench_size(size: int, folder: Path, runs: int, rdflib_max: int, only: set[st
     )
     if rdflib_load is not None:
         print(
-            f"| rdflib: `graph.load.load()` (parse, checks, rules) | {rdflib_load:.0f} | "
+            f"| rdflib: `graph.dataset.load.load()` (parse, checks, rules) | {rdflib_load:.0f} | "
             f"{ratio(rdflib_load, parser_only)} |"
         )
     print()

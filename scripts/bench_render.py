@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rdflib import Graph, URIRef  # noqa: E402
 
-from graph.load import load  # noqa: E402
-from graph.network import to_networkx  # noqa: E402
-from graph.render import initially_shown, render_html  # noqa: E402
+from graph.dataset.load import load  # noqa: E402
+from graph.network.convert import to_networkx  # noqa: E402
+from graph.page.render import initially_shown, render_html  # noqa: E402
 
 ID = "https://w3id.org/jura-coop/id/"
 SHARED = (ID + "concept/",)

@@ -2,7 +2,7 @@
 """How long the endpoint is one worker short after a query is killed, with and without a spare.
 
 For each size (synthetic graphs of our shape, ``scripts/gen_synthetic.py``), a
-``graph.workers.WorkerPool`` of one serving worker is started with ``--spares 0`` and with
+``graph.workers.pool.WorkerPool`` of one serving worker is started with ``--spares 0`` and with
 one spare; a runaway query is sent with a 1 s deadline, so its worker is killed; then the
 clock runs from the kill until the next ``ASK {}`` is answered. Without a spare, that is a
 fresh worker's start-up (imports and loading the data from text); with one, the spare
@@ -31,8 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from graph.server_tasks import SparqlTask  # noqa: E402
-from graph.workers import QueryDeadlineError, WorkerPool  # noqa: E402
+from graph.server.tasks import SparqlTask  # noqa: E402
+from graph.workers.pool import QueryDeadlineError, WorkerPool  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

@@ -43,10 +43,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from graph import sparql_text  # noqa: E402
-from graph.export import serialize  # noqa: E402
-from graph.load import load  # noqa: E402
-from graph.namespace import PREFIXES  # noqa: E402
-from graph.query import run_query  # noqa: E402
+from graph.dataset.export import serialize  # noqa: E402
+from graph.dataset.load import load  # noqa: E402
+from graph.rdf.vocab import PREFIXES  # noqa: E402
+from graph.sparql.query import run_query  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
 
@@ -220,8 +220,8 @@ def synthetic(folder: Path, triples: int) -> None:
 
 
 def startup(data_dir: Path | None) -> tuple[float, int]:
-    from graph.server_tasks import SparqlTask
-    from graph.workers import WorkerPool
+    from graph.server.tasks import SparqlTask
+    from graph.workers.pool import WorkerPool
 
     async def measure() -> tuple[float, int]:
         pool = WorkerPool(data_dir=data_dir, size=1)

@@ -52,7 +52,7 @@ import gen_synthetic  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 
 from graph import paths  # noqa: E402
-from graph.namespace import PREFIXES  # noqa: E402
+from graph.rdf.vocab import PREFIXES  # noqa: E402
 
 COMMANDS = ("reference", "validate", "build", "build again")
 
@@ -258,11 +258,11 @@ def table(all_results: dict[str, dict[str, Measure]], args: argparse.Namespace) 
 def shacl_engines(sizes: list[str], args: argparse.Namespace) -> str:
     """The SHACL engines on our shapes, in one process: seconds and number of results.
 
-    Only the shapes (not the checks), on the graph ``graph.load.load`` made; each engine
+    Only the shapes (not the checks), on the graph ``graph.dataset.load.load`` made; each engine
     reads what it needs: pySHACL and pyshacl-turbo rdflib's graph, pyrudof the Turtle
     files, ours the Oxigraph store.
     """
-    from graph.load import load, parse_turtle
+    from graph.dataset.load import load, parse_turtle
 
     shapes = parse_turtle(paths.shapes_path())
     engines = {
@@ -296,7 +296,7 @@ def shacl_engines(sizes: list[str], args: argparse.Namespace) -> str:
 
 
 def _ours(loaded, shapes, folder) -> int:
-    from graph.shacl_sparql import compile_shapes, run
+    from graph.dataset.shacl_sparql import compile_shapes, run
 
     return len(list(run(compile_shapes(shapes), loaded.store)))
 

@@ -53,13 +53,13 @@ def _cli(out: Path, name: str, args: list[str]) -> None:
 
 
 def _query_kind(text: str) -> str:
-    from graph.safety import check_query
+    from graph.sparql.safety import check_query
 
     return check_query(text).form.upper()
 
 
 def record_cli(out: Path) -> None:
-    from graph.catalogue import list_queries
+    from graph.sparql.catalogue import list_queries
 
     cli = out / "cli"
     cli.mkdir(parents=True)
@@ -103,7 +103,7 @@ def record_cli(out: Path) -> None:
 def record_server(out: Path) -> None:
     from starlette.testclient import TestClient
 
-    from graph.server import ServerConfig, create_app
+    from graph.server.app import ServerConfig, create_app
 
     server = out / "server"
     server.mkdir()

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph import paths
-from graph.load import Loaded, load
+from graph.dataset.load import Loaded, load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"

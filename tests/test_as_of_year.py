@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.namespace import ID
-from graph.query import run_query
+from graph.rdf.vocab import ID
+from graph.sparql.query import run_query
 
 NONE = None
 

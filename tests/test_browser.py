@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from graph.load import Loaded, load
-from graph.network import to_networkx
-from graph.render import initially_shown, opening_view, render_html
+from graph.dataset.load import Loaded, load
+from graph.network.convert import to_networkx
+from graph.page.render import initially_shown, opening_view, render_html
 
 pytestmark = pytest.mark.browser
 
@@ -604,8 +604,8 @@ CHROME_TEXTS = """() => {
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str) -> None:
-    from graph.network import KINDS
-    from graph.render import UI
+    from graph.network.convert import KINDS
+    from graph.page.render import UI
 
     # The page's own sentences (found inside longer texts too) and the names of kinds
     # (whole texts: a name from the data may contain "Territoire").
@@ -699,7 +699,7 @@ def set_year(opened: Opened, year: int) -> None:
 def test_the_year_slider_shows_the_network_as_it_stood(
     open_page, shipped_page: str, tmp_path: Path
 ) -> None:
-    from graph.query import run_query
+    from graph.sparql.query import run_query
 
     opened = open_page(shipped_page, "graph.html")
     bounds = opened.js(

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import OUTPUTS, Output, build
 from graph.cli import cli
 from graph.errors import ExportError
+from graph.publish.build import OUTPUTS, Output, build
 
 pytestmark = pytest.mark.usefixtures("test_rules")
 
 # The module, not the function graph/__init__.py re-exports under the same name.
-build_module = importlib.import_module("graph.build")
+build_module = importlib.import_module("graph.publish.build")
 
 SMALL = [Output("a.txt", lambda loaded: b"new a"), Output("b.txt", lambda loaded: b"new b")]
 MORE = [*SMALL, Output("c.txt", lambda loaded: b"new c"), Output("d.txt", lambda loaded: b"new d")]

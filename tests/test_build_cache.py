@@ -7,15 +7,15 @@ import importlib
 
 import pytest
 
-from graph import buildcache
-from graph.build import OUTPUTS, Output, build
 from graph.errors import ValidationError
+from graph.publish import buildcache
+from graph.publish.build import OUTPUTS, Output, build
 from tests.conftest import BAD
 
 pytestmark = pytest.mark.usefixtures("test_rules")
 
 # The module, not the function graph/__init__.py re-exports under the same name.
-build_module = importlib.import_module("graph.build")
+build_module = importlib.import_module("graph.publish.build")
 
 
 @pytest.fixture

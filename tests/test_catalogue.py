@@ -8,10 +8,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib.compare import to_canonical_graph
 
-from graph import sparql_text
-from graph.catalogue import PARAMETER_TYPES, list_queries, parse_header
 from graph.cli import cli
-from graph.query import QueryResult, prepare_query, run_query
+from graph.rdf import sparql_text
+from graph.sparql.catalogue import PARAMETER_TYPES, list_queries, parse_header
+from graph.sparql.query import QueryResult, prepare_query, run_query
 
 CATALOGUE = list_queries()
 NAMES = [entry.name for entry in CATALOGUE]
@@ -137,7 +137,7 @@ def test_the_queries_command_shows_one_query(runner):
 
 
 def test_a_header_line_that_is_not_a_key_is_an_error():
-    from graph.catalogue import HeaderError
+    from graph.sparql.catalogue import HeaderError
 
     with pytest.raises(HeaderError, match="titel"):
         parse_header("# title.fr: x\n# titel.en: y\nASK {}")

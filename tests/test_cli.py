@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph
 
 from graph import cli as cli_module
-from graph.build import OUTPUTS
 from graph.cli import cli
+from graph.publish.build import OUTPUTS
 from tests.conftest import BAD, REPO, needs_shipped_data
 from tests.test_load import BAD_CASES
 

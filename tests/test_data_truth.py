@@ -14,7 +14,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.namespace import ID, JC
+from graph.rdf.vocab import ID, JC
 
 SOURCE = Path(__file__).parent / "fixtures" / "source" / "jura-cop.txt"
 ORG = "http://www.w3.org/ns/org#"
@@ -26,7 +26,7 @@ SCHEMA = "https://schema.org/"
 
 @pytest.fixture(scope="module")
 def g():
-    from graph.load import load
+    from graph.dataset.load import load
 
     return load().graph
 
@@ -114,7 +114,7 @@ def test_the_basel_agreement_dates_carry_the_sources_the_fact_sheet_names(g):
 
 
 def test_disagreements_credits_each_source_only_with_the_values_it_gives():
-    from graph.query import run_query
+    from graph.sparql.query import run_query
 
     given: dict[tuple[str, str, str], set[str]] = {}
     for row in run_query("disagreements").records():
@@ -203,7 +203,7 @@ def test_every_swiss_canton_links_to_lindas_beside_wikidata(g):
 
 
 def test_an_agreement_with_no_known_party_is_tied_to_its_body_and_says_so(g):
-    from graph.network import to_networkx
+    from graph.network.convert import to_networkx
 
     network = to_networkx(g)
     for name in (

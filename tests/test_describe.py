@@ -8,8 +8,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from graph.build import BASENAME, build
-from graph.describe import (
+from graph.dataset.describe import (
     DATA_LICENSE,
     DATASET,
     MEDIA_TYPES,
@@ -17,9 +16,10 @@ from graph.describe import (
     dataset_description,
     void_turtle,
 )
-from graph.export import FORMATS
-from graph.load import load
-from graph.namespace import ID, JC, PREFIXES, WD
+from graph.dataset.export import FORMATS
+from graph.dataset.load import load
+from graph.publish.build import BASENAME, build
+from graph.rdf.vocab import ID, JC, PREFIXES, WD
 from tests.conftest import VALID, needs_shipped_data
 
 

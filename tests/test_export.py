@@ -12,11 +12,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph import export
+from graph.dataset import export
+from graph.dataset.export import FORMATS, serialize, write_atomic
+from graph.dataset.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, load
 from graph.errors import ExportError
-from graph.export import FORMATS, serialize, write_atomic
-from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, load
-from graph.namespace import JC, PREFIXES
+from graph.rdf.vocab import JC, PREFIXES
 from tests.conftest import REPO, VALID, needs_shipped_data
 
 RDFLIB_FORMAT = {

@@ -1,4 +1,4 @@
-"""One loader for every command (graph.sources): which files, and the text of each.
+"""One loader for every command (graph.dataset.sources): which files, and the text of each.
 
 Every command that reads the data, on either engine, accepts and refuses the same files: a
 byte-order mark is dropped, a FIFO, a device, a folder or an oversized file is refused up
@@ -19,12 +19,12 @@ import pyoxigraph
 import pytest
 from rdflib.compare import to_isomorphic
 
-from graph import sources
 from graph.cli import cli
+from graph.dataset import sources
+from graph.dataset.load import load, parse_turtle
+from graph.dataset.sources import MAX_FILE_BYTES, data_files, oxigraph_errors, read_turtle
 from graph.errors import DataFileError, DataNotFoundError, DataSyntaxError, display_path
-from graph.load import load, parse_turtle
-from graph.query import run_query
-from graph.sources import MAX_FILE_BYTES, data_files, oxigraph_errors, read_turtle
+from graph.sparql.query import run_query
 from tests.conftest import VALID
 
 BOM = b"\xef\xbb\xbf"
@@ -179,7 +179,7 @@ def test_every_command_answers_alike_with_a_byte_order_mark(runner, with_bom, tm
 
 
 def test_the_server_answers_alike_with_a_byte_order_mark(with_bom):
-    from graph.server import ServerConfig, create_app
+    from graph.server.app import ServerConfig, create_app
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.catalogue import list_queries
 from graph.cli import cli
 from graph.errors import CoopGraphError
-from graph.query import run_query
+from graph.sparql.catalogue import list_queries
+from graph.sparql.query import run_query
 from tests.conftest import VALID
 
 settings.register_profile(

@@ -14,15 +14,15 @@ from rdflib import URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS, SKOS
 
 from graph import paths
-from graph.namespace import ID, JC
-from graph.query import run_query
+from graph.rdf.vocab import ID, JC
+from graph.sparql.query import run_query
 
 NOT_NAMED = {FOAF.Document, JC.SourceExcerpt}
 
 
 @pytest.fixture(scope="module")
 def g():
-    from graph.load import load
+    from graph.dataset.load import load
 
     return load().graph
 
@@ -115,8 +115,8 @@ def test_italian_only_where_an_italian_name_exists(g):
 
 
 def test_the_german_labels_of_our_terms_live_in_the_ontology_not_in_python():
-    from graph.load import load
-    from graph.network import PREDICATE_LABELS, predicate_labels
+    from graph.dataset.load import load
+    from graph.network.convert import PREDICATE_LABELS, predicate_labels
 
     assert not [p for p in PREDICATE_LABELS if str(p).startswith(str(JC._NS))]
     ontology = paths.ontology_dir() / "jura-coop.ttl"

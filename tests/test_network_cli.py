@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.network import NETWORK_FORMATS
+from graph.network.convert import NETWORK_FORMATS
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "nodelink"])

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from graph.cli import cli
 from graph.errors import CoopGraphError
-from graph.query import PreparedQuery, QueryFailedError, run_query
-from graph.safety import QueryRefusedError, QuerySyntaxError, canonical_text, check_query
+from graph.sparql.query import PreparedQuery, QueryFailedError, run_query
+from graph.sparql.safety import QueryRefusedError, QuerySyntaxError, canonical_text, check_query
 
 # Texts are built with {url} where the listener's address goes.
 BYPASSES = {
@@ -204,7 +204,7 @@ def test_no_generated_text_passes_the_check_and_connects(listener, template):
 def client():
     from starlette.testclient import TestClient
 
-    from graph.server import ServerConfig, create_app
+    from graph.server.app import ServerConfig, create_app
 
     with TestClient(create_app(ServerConfig(max_concurrency=1))) as test_client:
         yield test_client
@@ -233,7 +233,7 @@ def test_the_server_workers_have_no_network(client):
 
 
 def _service_in_sandbox(url: str, queue) -> None:
-    from graph.sandbox import deny_network
+    from graph.workers.sandbox import deny_network
 
     state = deny_network()
     try:

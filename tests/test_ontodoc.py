@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from graph.build import build
-from graph.namespace import CONCEPT, ID, JC
-from graph.ontodoc import document, ontology_graph, ontology_html
+from graph.page.ontodoc import document, ontology_graph, ontology_html
+from graph.publish.build import build
+from graph.rdf.vocab import CONCEPT, ID, JC
 
 
 class Page(HTMLParser):

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from graph import outbound
 from graph.cli import cli
-from graph.push import StoreError, StoreUnreachableError, StoreUsageError, push
-from graph.query import EndpointError, ParameterError, QueryTimeoutError, run_query
+from graph.publish.push import StoreError, StoreUnreachableError, StoreUsageError, push
+from graph.sparql import outbound
+from graph.sparql.query import EndpointError, ParameterError, QueryTimeoutError, run_query
 
 #: Far above the 1 s timeouts used here, far below the 40 s a dripping server used to take.
 BOUND = 10.0

@@ -19,7 +19,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph.cli import cli
-from graph.push import (
+from graph.publish.push import (
     StoreAuthError,
     StoreError,
     StoreRequestError,

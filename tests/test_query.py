@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.catalogue import QueryNotFoundError
 from graph.errors import DataNotFoundError, DataSyntaxError
-from graph.query import (
+from graph.sparql.catalogue import QueryNotFoundError
+from graph.sparql.query import (
     ParameterError,
     QueryFailedError,
     QueryResult,
@@ -220,7 +220,7 @@ def test_a_parameter_reaches_an_expression_in_a_subquery():
 
 
 def test_the_values_block_goes_where_a_group_opens_not_in_strings_or_comments():
-    from graph.sparql_text import where_groups
+    from graph.rdf.sparql_text import where_groups
 
     text = (
         '# WHERE { in a comment\nSELECT ?x (EXISTS { ?a ?b ?c } AS ?e) WHERE { ?x ?p "{" '
@@ -449,7 +449,9 @@ def test_queries_do_not_validate_the_data(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a query validated the data")
 
-    validate_module = sys.modules["graph.validate"]  # graph.validate is the function
+    validate_module = sys.modules[
+        "graph.dataset.validate"
+    ]  # graph.dataset.validate is the function
     monkeypatch.setattr(pyshacl, "validate", forbidden)
     monkeypatch.setattr(validate_module, "validate", forbidden)
     for engine in ENGINES:

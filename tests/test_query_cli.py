@@ -19,15 +19,15 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graph import paths
-from graph.catalogue import list_queries
 from graph.cli import cli
-from graph.query import (
+from graph.sparql.catalogue import list_queries
+from graph.sparql.query import (
     EndpointError,
     EndpointRejectedError,
     infer_in_store,
     run_query,
 )
-from graph.results import format_result
+from graph.sparql.results import format_result
 from tests.conftest import REPO
 from tests.test_catalogue import normalised
 
@@ -176,8 +176,8 @@ def test_csv_and_json_keep_every_column_in_full(runner):
 
 
 def test_wide_characters_count_twice_in_the_width():
-    from graph.query import QueryResult
-    from graph.results import format_result
+    from graph.sparql.query import QueryResult
+    from graph.sparql.results import format_result
 
     wide = QueryResult("select", ("name", "nameLabel"), [(None, ox.Literal("協力" * 30))])
     lines = format_result(wide, "table", width=40).decode().splitlines()
@@ -404,7 +404,7 @@ def test_format_result_is_the_library_side_of_the_cli():
 
 
 def test_every_option_of_the_query_commands_is_documented():
-    from graph.cli_query import queries_command, query_command
+    from graph.cli.query import queries_command, query_command
 
     documented = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
     for command in (query_command, queries_command):

@@ -9,11 +9,11 @@ import warnings
 
 import pytest
 
-from graph.catalogue import THEMES, VIEWS, HeaderError, list_queries, parse_header
-from graph.query import prepare_query, run_query
-from graph.query_page import COLUMN_NAMES, PAGE_LANGUAGES, WORDS, query_page
-from graph.server import ServerConfig, create_app
-from graph.vocabulary import term_labels
+from graph.page.query_page import COLUMN_NAMES, PAGE_LANGUAGES, WORDS, query_page
+from graph.page.vocabulary import term_labels
+from graph.server.app import ServerConfig, create_app
+from graph.sparql.catalogue import THEMES, VIEWS, HeaderError, list_queries, parse_header
+from graph.sparql.query import prepare_query, run_query
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

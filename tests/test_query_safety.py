@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from graph.cli import cli
-from graph.query import run_query
-from graph.safety import QueryRefusedError, QuerySyntaxError, check_query
+from graph.sparql.query import run_query
+from graph.sparql.safety import QueryRefusedError, QuerySyntaxError, check_query
 
 
 def unsafe_queries(port: int) -> dict[str, str]:
@@ -68,7 +68,7 @@ def test_the_cli_refuses_with_exit_2_and_no_connection_even_to_an_endpoint(runne
 
 def test_the_listener_does_see_a_connection(listener):
     """The control: an accepted query sent to the listener as an endpoint does connect."""
-    from graph.query import EndpointError
+    from graph.sparql.query import EndpointError
 
     # The listener closes every connection at once: the query fails, having connected.
     with pytest.raises(EndpointError):

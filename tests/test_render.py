@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph.load import Loaded, load
-from graph.network import UnknownEntityError, to_networkx
-from graph.render import (
+from graph.dataset.load import Loaded, load
+from graph.network.convert import UnknownEntityError, to_networkx
+from graph.page.render import (
     DEFAULT_MAX_NODES,
     TooManyNodesError,
     initially_shown,
@@ -225,7 +225,7 @@ def test_languages(shipped: Loaded) -> None:
 
 
 def test_the_page_has_every_one_of_its_words_in_each_language() -> None:
-    from graph.render import UI
+    from graph.page.render import UI
 
     assert set(UI["fr"]) == set(UI["de"]) == set(UI["en"])
     assert all(text for table in UI.values() for text in table.values())
@@ -318,7 +318,8 @@ def test_a_view_without_cooperation_draws_every_relation() -> None:
 @pytest.mark.slow
 def test_the_page_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
     code = (
-        "import sys; from graph.load import load; from graph.render import render_loaded; "
+        "import sys; from graph.dataset.load import load; "
+        "from graph.page.render import render_loaded; "
         "sys.stdout.buffer.write(render_loaded(load()))"
     )
     pages = []
@@ -351,7 +352,7 @@ def in_force(data: dict, year: int) -> set[tuple[str, str, str]]:
 def test_the_slider_shows_what_the_as_of_year_query_answers(page: str, year: int) -> None:
     """The page's spans of years, names and undated marks, read back for a year, give the
     rows the catalogue's as-of-year query returns for it (through coopgraph's own path)."""
-    from graph.query import run_query
+    from graph.sparql.query import run_query
 
     rows = run_query("as-of-year", params={"year": str(year)}).records()
     data = page_data(page)
@@ -400,7 +401,7 @@ def test_rendering_leaves_the_recursion_limit_as_it_was() -> None:
     # In a fresh interpreter: pyvis is imported once per process, and its import (through
     # IPython and jedi) is what would change the limit.
     code = (
-        "import sys; from rdflib import Graph; from graph.render import render_html; "
+        "import sys; from rdflib import Graph; from graph.page.render import render_html; "
         "limit = sys.getrecursionlimit(); render_html(Graph()); "
         "print(limit == sys.getrecursionlimit())"
     )
@@ -413,7 +414,7 @@ def test_rendering_leaves_the_recursion_limit_as_it_was() -> None:
 def test_build_draws_the_cantons_neighbourhood_when_the_whole_graph_is_too_big(
     shipped: Loaded,
 ) -> None:
-    from graph.render import render_loaded
+    from graph.page.render import render_loaded
 
     whole = page_data(render_loaded(shipped).decode())
     limit = len(whole["nodes"]) - 1

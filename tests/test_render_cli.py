@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from graph.build import OUTPUTS
 from graph.cli import cli
+from graph.publish.build import OUTPUTS
 from tests.test_render import HOSTILE, ID, RCJU, page_data
 
 

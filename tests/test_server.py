@@ -23,10 +23,10 @@ import rdflib
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.query import run_query
-from graph.server import ServerConfig, create_app
-from graph.server_tasks import negotiate, with_dataset
-from graph.workers import PoolBusyError, QueryDeadlineError, WorkerPool
+from graph.server.app import ServerConfig, create_app
+from graph.server.tasks import negotiate, with_dataset
+from graph.sparql.query import run_query
+from graph.workers.pool import PoolBusyError, QueryDeadlineError, WorkerPool
 from tests.conftest import FIXTURES
 
 with warnings.catch_warnings():
@@ -77,7 +77,7 @@ def test_get_post_form_and_post_direct_give_the_same_rows(client):
 def test_a_catalogue_text_runs_with_its_default_parameters(client):
     # The header of a catalogue query declares its parameters with defaults: sent as text,
     # it answers what `coopgraph query NAME` answers.
-    from graph.catalogue import find_query
+    from graph.sparql.catalogue import find_query
 
     entry = find_query("partners-by-axis")
     response = client.post("/sparql", data={"query": entry.text}, headers={"Accept": JSON})
@@ -432,7 +432,7 @@ def test_full_queue_is_503_with_retry_after():
         pool = WorkerPool(size=1, max_queue=0)
         await pool.start()
         try:
-            from graph.server_tasks import SparqlTask
+            from graph.server.tasks import SparqlTask
 
             slow = asyncio.create_task(pool.run(SparqlTask(RUNAWAY), deadline=2.0))
             await asyncio.sleep(0.2)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from graph.catalogue import THEMES, find_query, list_queries
-from graph.query import run_query
-from graph.results import format_result
+from graph.sparql.catalogue import THEMES, find_query, list_queries
+from graph.sparql.query import run_query
+from graph.sparql.results import format_result
 from tests.conftest import FIXTURES
 from tests.test_browser import ARGS, CHROMIUM
 from tests.test_server_live import LiveServer

@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 import rdflib
 
-from graph.query import run_query
+from graph.sparql.query import run_query
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.server import ServerConfig, create_app
+from graph.server.app import ServerConfig, create_app
 from tests.conftest import FIXTURES
 
 with warnings.catch_warnings():

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.load import load
-from graph.validate import validate
+from graph.dataset.load import load
+from graph.dataset.validate import validate
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
 CASES = sorted(p.stem for p in (SHAPES / "invalid").glob("*.ttl"))

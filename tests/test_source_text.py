@@ -17,7 +17,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from graph.namespace import CONCEPT, ID, JC, SCHEMA
+from graph.rdf.vocab import CONCEPT, ID, JC, SCHEMA
 
 SOURCE = Path(__file__).parent / "fixtures" / "source" / "jura-cop.txt"
 ORG = "http://www.w3.org/ns/org#"
@@ -41,7 +41,7 @@ def norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def g():
-    from graph.load import load
+    from graph.dataset.load import load
 
     return load().graph
 

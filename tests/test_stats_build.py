@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from graph.build import OUTPUTS, Output, build
 from graph.errors import DataSyntaxError, ValidationError
-from graph.stats import AxisCount, ClassCount, stats
+from graph.network.stats import AxisCount, ClassCount, stats
+from graph.publish.build import OUTPUTS, Output, build
 from tests.conftest import BAD, needs_shipped_data
 
 
@@ -35,7 +35,7 @@ def test_entities_are_the_subjects_under_the_id_namespace(valid):
 
 
 def test_relations_without_an_axis_are_counted_apart(tmp_data, tmp_path):
-    from graph.load import load
+    from graph.dataset.load import load
 
     extra = tmp_path / "no-axis.ttl"
     extra.write_text(

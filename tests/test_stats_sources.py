@@ -6,8 +6,8 @@ from __future__ import annotations
 from rdflib.namespace import FOAF, RDF
 
 from graph.cli import cli
-from graph.namespace import ID, JC
-from graph.stats import HUB_KINDS, most_central, stats
+from graph.network.stats import HUB_KINDS, most_central, stats
+from graph.rdf.vocab import ID, JC
 
 
 def test_source_documents_and_excerpts_are_not_entities(shipped):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graph.dataset.load import load
+from graph.dataset.validate import ValidationReport, Violation, validate
 from graph.errors import CoopGraphError, DataNotFoundError, DataSyntaxError
-from graph.load import load
-from graph.validate import ValidationReport, Violation, validate
 from tests.conftest import BAD, FIXTURES
 
 pytestmark = pytest.mark.usefixtures("test_rules")

@@ -13,10 +13,10 @@ import shutil
 import pytest
 
 from graph import paths
+from graph.dataset.load import load, parse_turtle
+from graph.dataset.shacl_sparql import compile_shapes
+from graph.dataset.validate import ValidationReport, validate
 from graph.errors import CoopGraphError
-from graph.load import load, parse_turtle
-from graph.shacl_sparql import compile_shapes
-from graph.validate import ValidationReport, validate
 from tests.conftest import BAD, FIXTURES, needs_shipped_data
 
 SHAPES = FIXTURES / "shapes"

@@ -33,10 +33,10 @@ from rdflib import XSD, Graph, Literal
 from rdflib.compare import graph_diff, to_isomorphic
 
 from graph.cli import cli
-from graph.load import Loaded
-from graph.namespace import JC
-from graph.push import PushResult, StoreAuthError, push
-from graph.query import QueryResult, QueryTimeoutError, run_query
+from graph.dataset.load import Loaded
+from graph.publish.push import PushResult, StoreAuthError, push
+from graph.rdf.vocab import JC
+from graph.sparql.query import QueryResult, QueryTimeoutError, run_query
 from tests.test_catalogue import CATALOGUE, NAMES, normalised, runs
 
 pytestmark = pytest.mark.slow

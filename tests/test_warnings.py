@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.catalogue import QueryNotFoundError, list_queries
 from graph.cli import cli
-from graph.query import ParameterError, run_query
+from graph.sparql.catalogue import QueryNotFoundError, list_queries
+from graph.sparql.query import ParameterError, run_query
+from graph.sparql.unknown_terms import named_iris
 from graph.suggest import closest, did_you_mean
-from graph.terms import named_iris
 
 CATALOGUE = list_queries()
 
@@ -80,7 +80,7 @@ def test_a_full_iri_and_a_declared_prefix_are_looked_up():
         # Datatypes, functions, XML Schema: not terms of the data.
         'SELECT ?x WHERE { BIND(xsd:integer("1") AS ?x) FILTER(DATATYPE(?x) = xsd:integer) }',
         'SELECT ?x WHERE { BIND("2000"^^xsd:gYear AS ?x) }',
-        # Graph names: graph.safety and the runner check those.
+        # Graph names: graph.sparql.safety and the runner check those.
         "SELECT ?s FROM <https://w3id.org/jura-coop/graph/jura> WHERE { ?s a jc:Cooperation }",
         "SELECT ?s WHERE { GRAPH <https://w3id.org/jura-coop/graph/jura> { ?s ?p ?o } }",
         # A relative IRI.
