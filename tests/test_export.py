@@ -14,9 +14,9 @@ from rdflib.compare import isomorphic
 
 from graph.dataset import export
 from graph.dataset.export import FORMATS, serialize, write_atomic
-from graph.dataset.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, load
+from graph.dataset.load import load
 from graph.errors import ExportError
-from graph.rdf.vocab import JC, PREFIXES
+from graph.rdf.vocab import INFERRED_GRAPH, JC, ONTOLOGY_GRAPH, PREFIXES
 from tests.conftest import REPO, VALID, needs_shipped_data
 
 RDFLIB_FORMAT = {

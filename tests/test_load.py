@@ -11,14 +11,23 @@ from rdflib.namespace import ORG, RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph import paths
-from graph.dataset.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri, load, parse_turtle
+from graph.dataset.load import load, parse_turtle
 from graph.errors import (
     CoopGraphError,
     DataNotFoundError,
     DataSyntaxError,
     DuplicateStatementError,
 )
-from graph.rdf.vocab import CONCEPT, ID, JC, PREFIXES, SCHEMA
+from graph.rdf.vocab import (
+    CONCEPT,
+    ID,
+    INFERRED_GRAPH,
+    JC,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    SCHEMA,
+    graph_iri,
+)
 from tests.conftest import BAD, REPO, VALID
 
 

@@ -10,9 +10,10 @@ import pytest
 from rdflib import BNode
 
 from graph.dataset.export import from_oxigraph
-from graph.dataset.load import INFERRED_GRAPH, load
+from graph.dataset.load import load
 from graph.dataset.validate import validate
 from graph.errors import DataSyntaxError
+from graph.rdf.vocab import INFERRED_GRAPH
 from tests.conftest import BAD, needs_shipped_data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -45,23 +45,16 @@ from graph.errors import (
     DataSyntaxError,
     DuplicateStatementError,
 )
-from graph.rdf.vocab import PREFIXES
+from graph.rdf.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, graph_iri
 
 __all__ = [
-    "GRAPH_BASE",
-    "INFERRED_GRAPH",
-    "ONTOLOGY_GRAPH",
     "Loaded",
-    "graph_iri",
     "load",
     "new_graph",
     "parse_turtle",
 ]
 
 #: Named graphs (TriG, N-Quads): one per data file, one for the ontology, one for inferences.
-GRAPH_BASE = "https://w3id.org/jura-coop/graph/"
-ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
-INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
 
 
 class Loaded:
@@ -140,11 +133,6 @@ class Loaded:
         order = [*self.data_files, *self.ontology_files]
         found = [p for p in order if (node, None, None) in self.file_graphs[p]]
         return found or [p for p in order if (None, None, node) in self.file_graphs[p]]
-
-
-def graph_iri(path: Path) -> URIRef:
-    """The named graph of a data file: ``https://w3id.org/jura-coop/graph/<file stem>``."""
-    return URIRef(GRAPH_BASE + quote(path.stem))
 
 
 def new_graph(namespaces: Iterable[tuple[str, object]] = ()) -> Graph:

@@ -35,7 +35,7 @@ __all__ = [
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 #: File stems the named graphs of the ontology and of the inferred edges already use
-#: (``graph.dataset.load.ONTOLOGY_GRAPH``, ``graph.dataset.load.INFERRED_GRAPH``).
+#: (``graph.rdf.vocab.ONTOLOGY_GRAPH``, ``graph.rdf.vocab.INFERRED_GRAPH``).
 RESERVED_STEMS = frozenset({"ontology", "inferred"})
 
 _BOM = "\ufeff"

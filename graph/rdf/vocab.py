@@ -4,6 +4,9 @@ A typo (``JC.cooperatesWit``) is an AttributeError, not a silent new IRI; a test
 this list in step with ``ontology/jura-coop.ttl``.
 """
 
+from pathlib import Path
+from urllib.parse import quote
+
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
@@ -128,3 +131,15 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
 }
+
+#: Named graphs: one per data file (``graph_iri``), one for the ontology, one for the
+#: edges the rules derive. Defined here, with the namespaces, because the loader, the
+#: query engines, the query checker and the server all name them.
+GRAPH_BASE = "https://w3id.org/jura-coop/graph/"
+ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
+INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
+
+
+def graph_iri(path: Path) -> URIRef:
+    """The named graph of a data file: ``https://w3id.org/jura-coop/graph/<file stem>``."""
+    return URIRef(GRAPH_BASE + quote(path.stem))

@@ -51,11 +51,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from graph.dataset.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.dataset.sources import data_files
 from graph.errors import CoopGraphError
 from graph.page.query_page import catalogue_data, query_page
-from graph.rdf.vocab import ID
+from graph.rdf.vocab import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.server.tasks import (
     ENTITY_TYPES,
     LANGUAGES,

@@ -43,10 +43,9 @@ from rdflib.plugins.sparql.parser import (
 )
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from graph.dataset.load import GRAPH_BASE
 from graph.errors import CoopGraphError
 from graph.rdf import sparql_text
-from graph.rdf.vocab import PREFIXES
+from graph.rdf.vocab import GRAPH_BASE, PREFIXES
 
 __all__ = [
     "MAX_NESTING",
