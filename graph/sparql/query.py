@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from graph import paths
 from graph.dataset.infer import RULES
-from graph.dataset.load import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
+from graph.rdf.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 from graph.dataset.sources import data_files, oxigraph_errors, read_turtle
 from graph.errors import CoopGraphError, DataFileError, display_path
 from graph.rdf import sparql_text
