@@ -32,7 +32,9 @@ from graph.network.stats import Stats, stats
 from graph.page.render import render_html
 from graph.publish.build import BuildResult, Output, build
 from graph.publish.push import PushResult, push
-from graph.sparql.query import QueryResult, list_queries, run_query
+from graph.sparql.catalogue import list_queries
+from graph.sparql.query import run_query
+from graph.sparql.result import QueryResult
 
 __all__ = [
     "FORMATS",

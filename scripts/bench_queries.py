@@ -47,10 +47,11 @@ import rdflib  # noqa: E402
 
 from graph import paths, sparql_text  # noqa: E402
 from graph.dataset.load import load  # noqa: E402
-from graph.sparql import query as query_module  # noqa: E402
+from graph.sparql import answer, engines, prepare  # noqa: E402
 from graph.sparql import safety
 from graph.sparql.catalogue import list_queries  # noqa: E402
-from graph.sparql.query import _OxigraphData, infer_in_store, run_query  # noqa: E402
+from graph.sparql.query import run_query  # noqa: E402
+from graph.sparql.store import OxigraphData, infer_in_store  # noqa: E402
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -125,7 +126,7 @@ def bench_size(size: int, folder: Path, runs: int, rdflib_max: int, only: set[st
     print(f"\n### {size:,} triples (synthetic: {triples:,}; with the ontology)\n")
 
     load_runs = max(1, min(runs, 3))
-    ours_load, _ = timed(lambda: _OxigraphData(paths.ontology_files(), data_files), load_runs)
+    ours_load, _ = timed(lambda: OxigraphData(paths.ontology_files(), data_files), load_runs)
     native_load, store = timed(lambda: native_store(files), load_runs)
     parser_only, _ = timed(
         lambda: [ox.Store().bulk_load(path=str(p), format=ox.RdfFormat.TURTLE) for p in files],
@@ -165,10 +166,10 @@ def bench_size(size: int, folder: Path, runs: int, rdflib_max: int, only: set[st
         # The first call prepares the query: nothing of it cached yet but the store.
         for cached in (
             safety.check_query,
-            query_module._prepared,
+            prepare._prepared,
             sparql_text.where_groups,
-            query_module._describe_select,
-            query_module._undeclared,
+            answer._describe_select,
+            engines._undeclared,
         ):
             cached.cache_clear()
         start = time.perf_counter()

@@ -11,7 +11,9 @@ from rdflib.compare import to_canonical_graph
 from graph.cli import cli
 from graph.rdf import sparql_text
 from graph.sparql.catalogue import PARAMETER_TYPES, list_queries, parse_header
-from graph.sparql.query import QueryResult, prepare_query, run_query
+from graph.sparql.prepare import prepare_query
+from graph.sparql.query import run_query
+from graph.sparql.result import QueryResult
 
 CATALOGUE = list_queries()
 NAMES = [entry.name for entry in CATALOGUE]

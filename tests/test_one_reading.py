@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 from graph.cli import cli
 from graph.errors import CoopGraphError
-from graph.sparql.query import PreparedQuery, QueryFailedError, run_query
+from graph.sparql.errors import QueryFailedError
+from graph.sparql.prepare import PreparedQuery
+from graph.sparql.query import run_query
 from graph.sparql.safety import QueryRefusedError, QuerySyntaxError, canonical_text, check_query
 
 # Texts are built with {url} where the listener's address goes.

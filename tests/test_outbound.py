@@ -19,7 +19,8 @@ import pytest
 from graph.cli import cli
 from graph.publish.push import StoreError, StoreUnreachableError, StoreUsageError, push
 from graph.sparql import outbound
-from graph.sparql.query import EndpointError, ParameterError, QueryTimeoutError, run_query
+from graph.sparql.errors import EndpointError, ParameterError, QueryTimeoutError
+from graph.sparql.query import run_query
 
 #: Far above the 1 s timeouts used here, far below the 40 s a dripping server used to take.
 BOUND = 10.0

@@ -12,14 +12,10 @@ import rdflib
 
 from graph.errors import DataNotFoundError, DataSyntaxError
 from graph.sparql.catalogue import QueryNotFoundError
-from graph.sparql.query import (
-    ParameterError,
-    QueryFailedError,
-    QueryResult,
-    QueryTimeoutError,
-    prepare_query,
-    run_query,
-)
+from graph.sparql.errors import ParameterError, QueryFailedError, QueryTimeoutError
+from graph.sparql.prepare import prepare_query
+from graph.sparql.query import run_query
+from graph.sparql.result import QueryResult
 
 ID = "https://w3id.org/jura-coop/id/"
 ENGINES = ["oxigraph", "rdflib"]

@@ -21,13 +21,10 @@ from rdflib.compare import isomorphic
 from graph import paths
 from graph.cli import cli
 from graph.sparql.catalogue import list_queries
-from graph.sparql.query import (
-    EndpointError,
-    EndpointRejectedError,
-    infer_in_store,
-    run_query,
-)
+from graph.sparql.errors import EndpointError, EndpointRejectedError
+from graph.sparql.query import run_query
 from graph.sparql.results import format_result
+from graph.sparql.store import infer_in_store
 from tests.conftest import REPO
 from tests.test_catalogue import normalised
 
@@ -176,7 +173,7 @@ def test_csv_and_json_keep_every_column_in_full(runner):
 
 
 def test_wide_characters_count_twice_in_the_width():
-    from graph.sparql.query import QueryResult
+    from graph.sparql.result import QueryResult
     from graph.sparql.results import format_result
 
     wide = QueryResult("select", ("name", "nameLabel"), [(None, ox.Literal("協力" * 30))])

@@ -13,7 +13,8 @@ from graph.page.query_page import COLUMN_NAMES, PAGE_LANGUAGES, WORDS, query_pag
 from graph.page.vocabulary import term_labels
 from graph.server.app import ServerConfig, create_app
 from graph.sparql.catalogue import THEMES, VIEWS, HeaderError, list_queries, parse_header
-from graph.sparql.query import prepare_query, run_query
+from graph.sparql.prepare import prepare_query
+from graph.sparql.query import run_query
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -68,7 +68,7 @@ def test_the_cli_refuses_with_exit_2_and_no_connection_even_to_an_endpoint(runne
 
 def test_the_listener_does_see_a_connection(listener):
     """The control: an accepted query sent to the listener as an endpoint does connect."""
-    from graph.sparql.query import EndpointError
+    from graph.sparql.errors import EndpointError
 
     # The listener closes every connection at once: the query fails, having connected.
     with pytest.raises(EndpointError):

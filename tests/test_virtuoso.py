@@ -36,7 +36,9 @@ from graph.cli import cli
 from graph.dataset.load import Loaded
 from graph.publish.push import PushResult, StoreAuthError, push
 from graph.rdf.vocab import JC
-from graph.sparql.query import QueryResult, QueryTimeoutError, run_query
+from graph.sparql.errors import QueryTimeoutError
+from graph.sparql.query import run_query
+from graph.sparql.result import QueryResult
 from tests.test_catalogue import CATALOGUE, NAMES, normalised, runs
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,8 @@ import pytest
 
 from graph.cli import cli
 from graph.sparql.catalogue import QueryNotFoundError, list_queries
-from graph.sparql.query import ParameterError, run_query
+from graph.sparql.errors import ParameterError
+from graph.sparql.query import run_query
 from graph.sparql.unknown_terms import named_iris
 from graph.suggest import closest, did_you_mean
 

@@ -14,7 +14,9 @@ from graph.cli import SECONDS, data_option, output_option
 from graph.dataset.export import write_atomic
 from graph.errors import display_path
 from graph.sparql.catalogue import find_query, list_queries
-from graph.sparql.query import ENGINES, prepare_query, run_query
+from graph.sparql.engines import ENGINES
+from graph.sparql.prepare import prepare_query
+from graph.sparql.query import run_query
 from graph.sparql.results import ALL_FORMATS, FORMATS, check_format, format_result
 
 

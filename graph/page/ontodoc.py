@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from graph import paths
 from graph.dataset.load import Loaded, new_graph, parse_turtle
+from graph.page.html import environment
 from graph.rdf.vocab import CONCEPT, JC
 
 __all__ = [
@@ -199,19 +200,8 @@ def document(graph: Graph) -> OntologyDoc:
 
 def ontology_html(graph: Graph | None = None) -> str:
     """The documentation page of ``graph`` (default: the shipped ontology) as HTML."""
-    import jinja2  # here: only this command pays for the import
-
     doc = document(graph if graph is not None else ontology_graph())
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("graph", "templates"),
-        # Every value from the Turtle is text, never markup.
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template("ontology.html").render(doc=doc, languages=LANGUAGES)
+    return environment().get_template("ontology.html").render(doc=doc, languages=LANGUAGES)
 
 
 def ontology_page(loaded: Loaded) -> bytes:

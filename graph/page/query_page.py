@@ -463,12 +463,10 @@ def _themes(lang: str) -> list[dict]:
 @functools.lru_cache(maxsize=len(PAGE_LANGUAGES))
 def query_page(lang: str = "fr") -> QueryPage:
     """The home page in ``lang`` (one of ``PAGE_LANGUAGES``), rendered once."""
-    import jinja2
     from markupsafe import Markup
 
-    from graph.page.render import json_for_script
+    from graph.page.html import content_security_policy, environment, json_for_script
     from graph.rdf.vocab import ID, PREFIXES
-    from graph.server.tasks import _csp
     from graph.sparql.catalogue import find_query
 
     if lang not in PAGE_LANGUAGES:
@@ -492,12 +490,8 @@ def query_page(lang: str = "fr") -> QueryPage:
         "opening": OPENING_QUERY,
         "catalogue": catalogue_data(),
     }
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("graph", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    page = environment.get_template("query.html").render(
+    template = environment().get_template("query.html")
+    page = template.render(
         lang=lang,
         words=WORDS[lang],
         languages=PAGE_LANGUAGES,
@@ -506,4 +500,4 @@ def query_page(lang: str = "fr") -> QueryPage:
         opening_text=find_query(OPENING_QUERY).text,
     )
     page = page.replace("\r\n", "\n")
-    return QueryPage(page.encode("utf-8"), _csp(page, frames=True))
+    return QueryPage(page.encode("utf-8"), content_security_policy(page, frames=True))

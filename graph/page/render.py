@@ -21,8 +21,6 @@ edges, a fixed layout seed, no timestamp.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import math
 import re
@@ -46,6 +44,7 @@ from graph.network.convert import (
     resolve_entity,
     to_networkx,
 )
+from graph.page.html import content_security_policy, environment, json_for_script
 from graph.rdf.vocab import JC, SCHEMA
 
 if TYPE_CHECKING:
@@ -60,7 +59,6 @@ __all__ = [
     "OpeningView",
     "TooManyNodesError",
     "initially_shown",
-    "json_for_script",
     "opening_view",
     "page_data",
     "relation_group",
@@ -774,13 +772,13 @@ def as_of_year(graph: Graph, years: Iterable[int]) -> dict[int, list[dict[str, A
 
     That query is the one definition of "as it stood in year X"; the page's year slider
     shows what it answers rather than reading the dates a second way. Its parameters are
-    bound as ``graph.sparql.query`` binds them (a VALUES block opening every WHERE group, so that
+    bound as ``graph.sparql.prepare`` binds them (a VALUES block opening every WHERE group, so that
     its subqueries see the year too), and it runs on Oxigraph over the very graph drawn.
     """
     import pyoxigraph as ox
 
     from graph.rdf import sparql_text
-    from graph.sparql.query import prepare_query
+    from graph.sparql.prepare import prepare_query
 
     text = prepare_query("as-of-year").text
     groups = sorted(sparql_text.where_groups(text), reverse=True)
@@ -1239,21 +1237,6 @@ def _terms(graph: Graph, network: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
 # --- the template ---------------------------------------------------------------------------
 
 
-def json_for_script(data: Any) -> str:
-    """JSON that cannot end its <script> element or be read as HTML: ``<``, ``>`` and ``&``
-    become \\u escapes, as do U+2028 and U+2029 (line ends to older JavaScript parsers)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in (
-        ("&", "\\u0026"),
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escape)
-    return text
-
-
 def _vendor(name: str) -> str:
     """A vis-network file from pyvis's copy, checked to be safe to inline."""
     text = (files("pyvis") / VIS_DIR / name).read_text(encoding="utf-8")
@@ -1265,19 +1248,11 @@ def _vendor(name: str) -> str:
     return text
 
 
-_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
-
-
 def _fill_template(data: dict[str, Any], lang: str) -> str:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
-    environment = Environment(
-        loader=FileSystemLoader(str(files("graph") / "templates")),
-        autoescape=select_autoescape(default=True),
-        keep_trailing_newline=True,
-    )
-    page = environment.get_template("graph.html").render(
+    template = environment().get_template("graph.html")
+    page = template.render(
         lang=lang,
         title=UI[lang]["title"],
         vis_css=Markup(_vendor("vis-network.css")),
@@ -1289,15 +1264,5 @@ def _fill_template(data: dict[str, Any], lang: str) -> str:
     # The HTML parser turns CR LF into LF before the browser hashes a script: do it first.
     page = page.replace("\r\n", "\n").replace("\r", "\n")
     # Only the page's own inline scripts and styles may run: their hashes go into the
-    # policy, computed on the final text.
-    hashes = {"script": [], "style": []}
-    for match in _INLINE.finditer(page):
-        digest = hashlib.sha256(match.group(2).encode("utf-8")).digest()
-        hashes[match.group(1)].append(f"'sha256-{base64.b64encode(digest).decode()}'")
-    policy = (
-        "default-src 'none'; "
-        f"script-src {' '.join(hashes['script'])}; "
-        f"style-src {' '.join(hashes['style'])}; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
-    )
-    return page.replace("__CSP__", policy, 1)
+    # policy, computed on the final text. The file is read offline: it reaches no server.
+    return page.replace("__CSP__", content_security_policy(page, served=False), 1)

@@ -167,7 +167,7 @@ class PageTask:
 def handle(task: object, data_dir: Path | None) -> Reply:
     """The reply to ``task``; never raises (an unexpected error is a 500 reply)."""
     from graph.sparql.catalogue import QueryNotFoundError
-    from graph.sparql.query import QueryFailedError
+    from graph.sparql.errors import QueryFailedError
 
     try:
         if isinstance(task, SparqlTask):
@@ -215,7 +215,8 @@ def _is_data_error(error: CoopGraphError) -> bool:
 
 def warm(data_dir: Path | None) -> None:
     """Load the store now (once per worker), so the first request does not pay for it."""
-    from graph.sparql.query import prepare_query, run_query
+    from graph.sparql.prepare import prepare_query
+    from graph.sparql.query import run_query
 
     run_query(prepare_query(sparql="ASK {}"), data_dir=data_dir)
 
@@ -289,7 +290,7 @@ def _not_acceptable(accept: str, form: str) -> Reply:
 
 
 def _sparql(task: SparqlTask, data_dir: Path | None) -> Reply:
-    from graph.sparql.query import prepare_query
+    from graph.sparql.prepare import prepare_query
     from graph.sparql.safety import check_query
 
     text = task.text
@@ -309,7 +310,7 @@ def _sparql(task: SparqlTask, data_dir: Path | None) -> Reply:
 
 def _catalogue(task: CatalogueTask, data_dir: Path | None) -> Reply:
     from graph.sparql.catalogue import find_query
-    from graph.sparql.query import prepare_query
+    from graph.sparql.prepare import prepare_query
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", task.name):
         # Never a path: prepare_query reads a name ending in .rq as a file.

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from graph.errors import CoopGraphError
 from graph.rdf.vocab import ID, PREFIXES
-from graph.sparql.query import QueryResult, Term
+from graph.sparql.result import QueryResult, Term
 
 __all__ = [
     "DEFAULT_FORMAT",

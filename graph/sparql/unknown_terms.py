@@ -29,7 +29,7 @@ __all__ = ["named_iris", "unknown_terms"]
 
 #: Most terms remembered per dataset as used or not.
 KNOWN_LIMIT = 50_000
-#: Runs a SELECT on the data and returns its rows (``graph.sparql.query``'s runners do).
+#: Runs a SELECT on the data and returns its rows (``graph.sparql.engines``' runners do).
 Select = Callable[[str], Sequence[tuple]]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

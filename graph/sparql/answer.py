@@ -1,0 +1,106 @@
+"""A prepared query answered by one engine: bound, run, and its answer put in one shape.
+
+The same steps for every engine (``graph.sparql.engines``): FROM checked against the
+loaded graphs, a warning for a term that nothing uses, the columns of ``SELECT *`` in the
+order of the text, and DESCRIBE by one definition.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pyoxigraph as ox
+
+from graph.rdf import sparql_text
+from graph.sparql.engines import Runner
+from graph.sparql.errors import QueryFailedError
+from graph.sparql.prepare import PreparedQuery, bind
+from graph.sparql.result import QueryResult, Term
+from graph.sparql.safety import QueryInfo, QuerySyntaxError
+from graph.sparql.unknown_terms import unknown_terms
+
+__all__ = ["answer"]
+
+
+def answer(prepared: PreparedQuery, runner: Runner) -> QueryResult:
+    """``prepared`` bound and run by ``runner``, its answer in the shape of every engine."""
+    text = bind(prepared, runner)
+    info = prepared.info
+    if info.from_graphs or info.from_named or info.uses_graph:
+        runner.check_graphs([*info.from_graphs, *info.from_named])
+    warnings = prepared.warnings
+    if runner.local:  # an endpoint holds other data: its terms are its own business
+        try:
+            warnings += tuple(
+                unknown_terms(text, lambda q: runner.select(q, None)[1], runner.terms)
+            )
+        except (QueryFailedError, QuerySyntaxError):
+            pass  # a warning that cannot be worked out must not stop the answer
+    if info.form == "select":
+        variables, rows = _in_projection_order(*runner.select(text, info), info.projection)
+        return QueryResult("select", tuple(variables), rows, query=text, warnings=warnings)
+    if info.form == "ask":
+        return QueryResult("ask", boolean=runner.ask(text, info), query=text, warnings=warnings)
+    if info.form == "construct" or not runner.local:
+        triples = runner.construct(text, info)
+    else:
+        triples = _describe(text, info, runner)
+    return QueryResult(info.form, triples=triples, query=text, warnings=warnings)
+
+
+def _in_projection_order(
+    variables: list[str], rows: list[tuple], projection: tuple[str, ...]
+) -> tuple[list[str], list[tuple]]:
+    """Columns in the order of the SELECT clause, or of the text for ``SELECT *``.
+
+    The engines order ``SELECT *`` each their own way (Oxigraph by name, rdflib at
+    random); SPARQL leaves it open, so the order of first appearance is chosen for both.
+    """
+    if list(projection) == variables or set(projection) != set(variables):
+        return variables, rows
+    index = [variables.index(v) for v in projection]
+    return list(projection), [tuple(row[i] for i in index) for row in rows]
+
+
+# --- DESCRIBE -------------------------------------------------------------------------------
+
+
+def _describe(text: str, info: QueryInfo, runner: Runner) -> list[ox.Triple]:
+    """DESCRIBE by one definition on both local engines.
+
+    The engines disagree: rdflib adds the reifications of the resource and describes every
+    value of every solution, not only the described variables; Oxigraph describes nothing
+    when the WHERE clause has no solution, even an IRI named in the head. Here a resource
+    is each IRI of the head plus each value of the described variables, and its
+    description is every triple whose subject it is, followed through blank-node objects
+    (the Concise Bounded Description without reification).
+    """
+    resources: list[Term] = [ox.NamedNode(iri) for iri in info.describe_iris]
+    select = _describe_select(text, info.projection)
+    if select is not None:
+        _, rows = runner.select(select, None)
+        resources += [term for row in rows for term in row if term is not None]
+    seen: set[Term] = set()
+    triples: list[ox.Triple] = []
+    stack = [r for r in reversed(resources) if not isinstance(r, ox.Literal)]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in runner.outgoing(node):
+            triples.append(triple)
+            if isinstance(triple.object, ox.BlankNode):
+                stack.append(triple.object)
+    return triples
+
+
+@functools.lru_cache(maxsize=256)
+def _describe_select(text: str, projection: tuple[str, ...]) -> str | None:
+    """The DESCRIBE as ``SELECT DISTINCT`` of its variables, or None when it has none."""
+    head = sparql_text.describe_head(text)
+    if not projection or head is None or head[1] >= len(text):
+        return None
+    start, end = head
+    select = "SELECT DISTINCT " + " ".join(f"?{v}" for v in projection) + " "
+    return text[:start] + select + text[end:]
