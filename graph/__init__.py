@@ -12,29 +12,67 @@ The pipeline, one module per stage::
     >>> validate(loaded).conforms
     True
     >>> turtle = serialize(loaded, "turtle")  # same bytes on every run
+
+Each name is imported from its module on first use (PEP 562), not when the package is: the
+stages pull in rdflib, pyoxigraph and networkx, and ``import graph`` (which every
+``coopgraph`` command and every ``graph.*`` import runs first) should not pay for them.
 """
 
-from graph import errors
-from graph.dataset.describe import dataset_description
-from graph.dataset.export import FORMATS, serialize, write_atomic
-from graph.dataset.load import Loaded, load
-from graph.dataset.validate import ValidationReport, Violation, validate
-from graph.errors import (
-    CoopGraphError,
-    DataNotFoundError,
-    DataSyntaxError,
-    DuplicateStatementError,
-    ExportError,
-    ValidationError,
-)
-from graph.network.convert import NETWORK_FORMATS, to_networkx, write_network
-from graph.network.stats import Stats, stats
-from graph.page.render import render_html
-from graph.publish.build import BuildResult, Output, build
-from graph.publish.push import PushResult, push
-from graph.sparql.catalogue import list_queries
-from graph.sparql.query import run_query
-from graph.sparql.result import QueryResult
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from graph import errors
+    from graph.dataset.describe import dataset_description
+    from graph.dataset.export import FORMATS, serialize, write_atomic
+    from graph.dataset.load import Loaded, load
+    from graph.dataset.validate import ValidationReport, Violation, validate
+    from graph.errors import (
+        CoopGraphError,
+        DataNotFoundError,
+        DataSyntaxError,
+        DuplicateStatementError,
+        ExportError,
+        ValidationError,
+    )
+    from graph.network.convert import NETWORK_FORMATS, to_networkx, write_network
+    from graph.network.stats import Stats, stats
+    from graph.page.render import render_html
+    from graph.publish.build import BuildResult, Output, build
+    from graph.publish.push import PushResult, push
+    from graph.sparql.catalogue import list_queries
+    from graph.sparql.query import run_query
+    from graph.sparql.result import QueryResult
+
+#: Module -> the public names it gives the package ("errors" is the module itself).
+_MODULES: dict[str, tuple[str, ...]] = {
+    "graph.errors": (
+        "errors",
+        "CoopGraphError",
+        "DataNotFoundError",
+        "DataSyntaxError",
+        "DuplicateStatementError",
+        "ExportError",
+        "ValidationError",
+    ),
+    "graph.dataset.describe": ("dataset_description",),
+    "graph.dataset.export": ("FORMATS", "serialize", "write_atomic"),
+    "graph.dataset.load": ("Loaded", "load"),
+    "graph.dataset.validate": ("ValidationReport", "Violation", "validate"),
+    "graph.network.convert": ("NETWORK_FORMATS", "to_networkx", "write_network"),
+    "graph.network.stats": ("Stats", "stats"),
+    "graph.page.render": ("render_html",),
+    "graph.publish.build": ("BuildResult", "Output", "build"),
+    "graph.publish.push": ("PushResult", "push"),
+    "graph.sparql.catalogue": ("list_queries",),
+    "graph.sparql.query": ("run_query",),
+    "graph.sparql.result": ("QueryResult",),
+}
+
+#: Public name -> the module it is imported from.
+_WHERE: dict[str, str] = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "FORMATS",
@@ -68,3 +106,21 @@ __all__ = [
     "write_atomic",
     "write_network",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use, and keep the name for the next use."""
+    module = _WHERE.get(name)
+    if module is None:
+        # AttributeError (not another error) lets ``from graph import paths`` fall back to
+        # importing the submodule.
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    imported = importlib.import_module(module)
+    # ``errors`` is a submodule of the package: the module itself, not one of its names.
+    value = imported if module == f"{__name__}.{name}" else getattr(imported, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
