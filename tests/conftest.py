@@ -7,28 +7,20 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from graph import paths
-from graph.dataset.load import Loaded, load
+# The helpers assert too (an open page is clean, a page has its data): pytest must rewrite
+# those asserts to say what differed, as it does in the test modules.
+pytest.register_assert_rewrite("tests.helpers")
 
-FIXTURES = Path(__file__).parent / "fixtures"
-VALID = FIXTURES / "valid"
-BAD = FIXTURES / "bad"
-REPO = Path(__file__).parent.parent
-
-
-def shipped_data_exists() -> bool:
-    return any(paths.data_dir().glob("*.ttl"))
-
-
-needs_shipped_data = pytest.mark.skipif(
-    not shipped_data_exists(), reason="the shipped data (data/*.ttl) is not written yet"
-)
+from graph import paths  # noqa: E402
+from graph.dataset.load import Loaded, load  # noqa: E402
+from tests.helpers import FIXTURES, VALID, shipped_data_exists  # noqa: E402
+from tests.helpers.browser import ARGS, CHROMIUM, Opened  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +111,51 @@ def listener():
 def build_cache_in_tmp(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds keep their outputs in a cache folder: the tests' own, never the user's."""
     monkeypatch.setenv("COOPGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("build-cache")))
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium (/usr/bin/chromium), driven by Playwright."""
+    from playwright.sync_api import sync_playwright  # only the browser tests need it
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, tmp_path: Path) -> Iterator[Callable[..., Opened]]:
+    """Opens a page's HTML from a file; every request that is not a file is blocked and
+    counted, console errors, uncaught exceptions and dialogs are recorded."""
+    contexts = []
+
+    def open_(html: str, name: str, width: int = 1400, height: int = 900) -> Opened:
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        opened = Opened(page)
+
+        def route(route) -> None:
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                opened.blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: opened.errors.append(str(e)))
+        page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        return opened
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -10,7 +10,7 @@ import pytest
 from graph.errors import ValidationError
 from graph.publish import buildcache
 from graph.publish.build import OUTPUTS, Output, build
-from tests.conftest import BAD
+from tests.helpers import BAD
 
 pytestmark = pytest.mark.usefixtures("test_rules")
 

@@ -4,42 +4,15 @@ from __future__ import annotations
 
 import shlex
 
-import pyoxigraph as ox
 import pytest
-from rdflib.compare import to_canonical_graph
 
 from graph.cli import cli
 from graph.rdf import sparql_text
-from graph.sparql.catalogue import PARAMETER_TYPES, list_queries, parse_header
+from graph.sparql.catalogue import PARAMETER_TYPES, parse_header
 from graph.sparql.prepare import prepare_query
 from graph.sparql.query import run_query
-from graph.sparql.result import QueryResult
-
-CATALOGUE = list_queries()
-NAMES = [entry.name for entry in CATALOGUE]
-
-
-def normalised(result: QueryResult):
-    """The answer with blank-node labels (which differ between engines) left out."""
-    if result.kind == "ask":
-        return result.boolean
-    if result.kind == "select":
-        rows = [
-            tuple("_:" if isinstance(t, ox.BlankNode) else str(t) for t in row)
-            for row in result.rows
-        ]
-        return result.variables, rows
-    return set(to_canonical_graph(result.graph))
-
-
-def example_params(example: str) -> dict[str, str]:
-    words = shlex.split(example.split(">")[0])
-    params = {}
-    for flag, value in zip(words, words[1:], strict=False):
-        if flag in ("--param", "-p"):
-            name, _, text = value.partition("=")
-            params[name] = text
-    return params
+from tests.helpers import gen_synthetic
+from tests.helpers.catalogue import CATALOGUE, NAMES, normalised, runs
 
 
 def test_the_catalogue_has_at_least_15_queries():
@@ -91,17 +64,6 @@ def test_every_example_runs(runner, entry):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, (example, result.output)
         assert result.stdout_bytes
-
-
-def runs(entry):
-    """Defaults, another language, and each example's parameters."""
-    yield {}, None
-    yield {}, "en"
-    for example in entry.examples:
-        params = example_params(example)
-        lang = "en" if "--lang en" in example else "de" if "--lang de" in example else "fr"
-        if params or lang != "fr":
-            yield params, lang
 
 
 @pytest.mark.parametrize("entry", CATALOGUE, ids=NAMES)
@@ -206,17 +168,8 @@ def test_labels_in_english_wherever_the_data_has_them(entry):
 def synthetic(tmp_path_factory):
     """A synthetic graph of our shape (scripts/gen_synthetic.py), with longer paths and
     more of everything than the shipped data."""
-    import importlib.util
-
-    from tests.conftest import REPO
-
-    spec = importlib.util.spec_from_file_location(
-        "gen_synthetic", REPO / "scripts" / "gen_synthetic.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     folder = tmp_path_factory.mktemp("synthetic")
-    module.write(1000, folder)
+    gen_synthetic().write(1000, folder)
     return folder
 
 

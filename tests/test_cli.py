@@ -12,8 +12,7 @@ from rdflib import Graph
 from graph import cli as cli_module
 from graph.cli import cli
 from graph.publish.build import OUTPUTS
-from tests.conftest import BAD, REPO, needs_shipped_data
-from tests.test_load import BAD_CASES
+from tests.helpers import BAD, BAD_CASES, REPO, needs_shipped_data
 
 
 def invoke(runner, *args):

@@ -20,7 +20,7 @@ from graph.dataset.export import FORMATS
 from graph.dataset.load import load
 from graph.publish.build import BASENAME, build
 from graph.rdf.vocab import ID, JC, PREFIXES, WD
-from tests.conftest import VALID, needs_shipped_data
+from tests.helpers import VALID, needs_shipped_data
 
 
 @pytest.fixture(scope="module")

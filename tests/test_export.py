@@ -17,7 +17,7 @@ from graph.dataset.export import FORMATS, serialize, write_atomic
 from graph.dataset.load import load
 from graph.errors import ExportError
 from graph.rdf.vocab import INFERRED_GRAPH, JC, ONTOLOGY_GRAPH, PREFIXES
-from tests.conftest import REPO, VALID, needs_shipped_data
+from tests.helpers import REPO, VALID, needs_shipped_data
 
 RDFLIB_FORMAT = {
     "turtle": "turtle",

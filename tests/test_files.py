@@ -25,7 +25,7 @@ from graph.dataset.load import load, parse_turtle
 from graph.dataset.sources import MAX_FILE_BYTES, data_files, oxigraph_errors, read_turtle
 from graph.errors import DataFileError, DataNotFoundError, DataSyntaxError, display_path
 from graph.sparql.query import run_query
-from tests.conftest import VALID
+from tests.helpers import VALID
 
 BOM = b"\xef\xbb\xbf"
 ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

@@ -23,7 +23,7 @@ from graph.cli import cli
 from graph.errors import CoopGraphError
 from graph.sparql.catalogue import list_queries
 from graph.sparql.query import run_query
-from tests.conftest import VALID
+from tests.helpers import VALID
 
 settings.register_profile(
     "steady",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, shipped_data_exists
+from tests.helpers import REPO, shipped_data_exists
 
 
 def _source_copy(target: Path) -> Path:

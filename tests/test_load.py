@@ -28,7 +28,7 @@ from graph.rdf.vocab import (
     SCHEMA,
     graph_iri,
 )
-from tests.conftest import BAD, REPO, VALID
+from tests.helpers import BAD, BAD_CASES, REPO, VALID
 
 
 def test_the_fixture_data_loads_with_the_ontology(valid):
@@ -118,17 +118,6 @@ def test_in_a_checkout_the_shipped_files_are_the_repository_folders():
 
 
 # --- bad input ------------------------------------------------------------------------------
-
-# file, line, column, what the message says. Positions are 1-based, columns in characters.
-BAD_CASES = [
-    ("missing-dot.ttl", 8, 1, "expected '.'"),
-    ("unknown-prefix.ttl", 7, 9, 'Prefix "foaf:" not bound'),
-    ("invalid-iri.ttl", 7, 20, "Invalid IRI code point ' '"),
-    ("ill-typed-literal.ttl", 7, 32, '"2021-13-45" is not a valid xsd:date'),
-    ("unterminated-literal.ttl", 7, 30, "newline found in string literal"),
-    ("deep-nesting.ttl", 8, 7480, "nested 300 levels deep"),
-    ("non-utf8.ttl", 7, 25, "byte 0xe9 is not valid UTF-8"),
-]
 
 
 @pytest.mark.parametrize(("name", "line", "column", "message"), BAD_CASES)

@@ -14,7 +14,7 @@ from graph.dataset.load import load
 from graph.dataset.validate import validate
 from graph.errors import DataSyntaxError
 from graph.rdf.vocab import INFERRED_GRAPH
-from tests.conftest import BAD, needs_shipped_data
+from tests.helpers import BAD, needs_shipped_data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # The module, not the function graph/__init__.py re-exports under the same name.

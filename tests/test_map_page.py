@@ -9,17 +9,12 @@ import pytest
 
 from graph.dataset.load import Loaded, load
 from graph.page.render import render_html
-from tests.test_browser import (  # noqa: F401  (browser and open_page are fixtures)
-    HOSTILE,
-    ID,
-    QUEBEC,
-    RCJU,
+from tests.helpers import HOSTILE, ID, QUEBEC, RCJU
+from tests.helpers.browser import (
     Opened,
-    browser,
     click_node,
     details,
     label_boxes,
-    open_page,
     overlapping,
     record,
     screenshot,

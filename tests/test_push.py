@@ -27,7 +27,7 @@ from graph.publish.push import (
     push,
     target_url,
 )
-from tests.conftest import BAD
+from tests.helpers import BAD
 
 USER, PASSWORD, REALM = "writer", "s3cret-Pa55", "graph-store"
 

@@ -25,8 +25,8 @@ from graph.sparql.errors import EndpointError, EndpointRejectedError
 from graph.sparql.query import run_query
 from graph.sparql.results import format_result
 from graph.sparql.store import infer_in_store
-from tests.conftest import REPO
-from tests.test_catalogue import normalised
+from tests.helpers import REPO
+from tests.helpers.catalogue import normalised
 
 
 def invoke(runner, *args):

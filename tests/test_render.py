@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -28,22 +27,11 @@ from graph.page.render import (
     view_network,
     write_html,
 )
+from tests.helpers import HOSTILE, ID, RCJU, REPO
+from tests.helpers.page import page_data
 
-ID = "https://w3id.org/jura-coop/id/"
-RCJU = ID + "rcju"
 COOPERATION = "https://w3id.org/jura-coop/ontology#Cooperation"
 MEMBERSHIP = "http://www.w3.org/ns/org#Membership"
-HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
-REPO = Path(__file__).parent.parent
-
-
-def page_data(html: str) -> dict:
-    """The JSON the page reads (what JSON.parse sees: the \\u escapes are JSON's own)."""
-    match = re.search(
-        r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.DOTALL
-    )
-    assert match, "no data island"
-    return json.loads(match.group(1))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.publish.build import OUTPUTS
-from tests.test_render import HOSTILE, ID, RCJU, page_data
+from tests.helpers import HOSTILE, ID, RCJU
+from tests.helpers.page import page_data
 
 
 def test_build_writes_the_page() -> None:

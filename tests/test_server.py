@@ -27,7 +27,7 @@ from graph.server.app import ServerConfig, create_app
 from graph.server.tasks import negotiate, with_dataset
 from graph.sparql.query import run_query
 from graph.workers.pool import PoolBusyError, QueryDeadlineError, WorkerPool
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for httpx2; httpx (the project's test dependency) still works.

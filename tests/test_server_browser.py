@@ -9,30 +9,20 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from graph.sparql.catalogue import THEMES, find_query, list_queries
 from graph.sparql.query import run_query
 from graph.sparql.results import format_result
-from tests.conftest import FIXTURES
-from tests.test_browser import ARGS, CHROMIUM
-from tests.test_server_live import LiveServer
+from tests.helpers import FIXTURES
+from tests.helpers.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: Longest wait for an answer drawn in the page (the first one loads the data).
 WAIT = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

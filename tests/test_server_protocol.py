@@ -23,7 +23,7 @@ import pytest
 import rdflib
 
 from graph.server.app import ServerConfig, create_app
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette 1.x would rather have httpx2

@@ -8,7 +8,7 @@ from rdflib import Graph
 from graph.errors import DataSyntaxError, ValidationError
 from graph.network.stats import AxisCount, ClassCount, stats
 from graph.publish.build import OUTPUTS, Output, build
-from tests.conftest import BAD, needs_shipped_data
+from tests.helpers import BAD, needs_shipped_data
 
 
 def test_stats_of_the_fixture_data(valid):

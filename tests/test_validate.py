@@ -7,7 +7,7 @@ import pytest
 from graph.dataset.load import load
 from graph.dataset.validate import ValidationReport, Violation, validate
 from graph.errors import CoopGraphError, DataNotFoundError, DataSyntaxError
-from tests.conftest import BAD, FIXTURES
+from tests.helpers import BAD, FIXTURES
 
 pytestmark = pytest.mark.usefixtures("test_rules")
 

@@ -17,7 +17,7 @@ from graph.dataset.load import load, parse_turtle
 from graph.dataset.shacl_sparql import compile_shapes
 from graph.dataset.validate import ValidationReport, validate
 from graph.errors import CoopGraphError
-from tests.conftest import BAD, FIXTURES, needs_shipped_data
+from tests.helpers import BAD, FIXTURES, needs_shipped_data
 
 SHAPES = FIXTURES / "shapes"
 CASES = sorted(p.stem for p in (SHAPES / "invalid").glob("*.ttl"))

@@ -39,7 +39,7 @@ from graph.rdf.vocab import JC
 from graph.sparql.errors import QueryTimeoutError
 from graph.sparql.query import run_query
 from graph.sparql.result import QueryResult
-from tests.test_catalogue import CATALOGUE, NAMES, normalised, runs
+from tests.helpers.catalogue import CATALOGUE, NAMES, normalised, runs
 
 pytestmark = pytest.mark.slow
 
@@ -398,7 +398,7 @@ def test_the_catalogue_gives_the_same_answers_on_virtuoso(entry, endpoint, reque
 
 
 def comparable(result: QueryResult, booleans_of: QueryResult | None = None):
-    """The catalogue's cross-engine normal form (``tests.test_catalogue.normalised``), with
+    """The catalogue's cross-engine normal form (``tests.helpers.catalogue.normalised``), with
     each ``xsd:duration`` read as its number of months.
 
     Virtuoso stores a duration as a number of months and gives ``"300"^^xsd:duration``
