@@ -19,6 +19,7 @@ pytest.register_assert_rewrite("tests.helpers")
 
 from graph import paths  # noqa: E402
 from graph.dataset.load import Loaded, load  # noqa: E402
+from graph.dataset.validate import ValidationReport, validate  # noqa: E402
 from tests.helpers import FIXTURES, VALID, shipped_data_exists  # noqa: E402
 from tests.helpers.browser import ARGS, CHROMIUM, Opened  # noqa: E402
 
@@ -29,6 +30,14 @@ def shipped() -> Loaded:
     if not shipped_data_exists():
         pytest.skip("the shipped data (data/*.ttl) is not written yet")
     return load()
+
+
+@pytest.fixture(scope="session")
+def shipped_report(shipped: Loaded) -> ValidationReport:
+    """The shipped data validated against the shipped rules by the default engine, once for
+    the whole session (a test that swaps the rules, as ``test_rules`` does, validates on
+    its own)."""
+    return validate(shipped)
 
 
 @pytest.fixture(scope="session")

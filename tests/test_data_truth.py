@@ -25,10 +25,8 @@ SCHEMA = "https://schema.org/"
 
 
 @pytest.fixture(scope="module")
-def g():
-    from graph.dataset.load import load
-
-    return load().graph
+def g(shipped):
+    return shipped.graph
 
 
 def year_of(value) -> int:

@@ -21,10 +21,8 @@ NOT_NAMED = {FOAF.Document, JC.SourceExcerpt}
 
 
 @pytest.fixture(scope="module")
-def g():
-    from graph.dataset.load import load
-
-    return load().graph
+def g(shipped):
+    return shipped.graph
 
 
 def entities(g) -> list[URIRef]:
@@ -114,13 +112,11 @@ def test_italian_only_where_an_italian_name_exists(g):
     assert ID["rcju"] not in italian
 
 
-def test_the_german_labels_of_our_terms_live_in_the_ontology_not_in_python():
-    from graph.dataset.load import load
+def test_the_german_labels_of_our_terms_live_in_the_ontology_not_in_python(g):
     from graph.network.convert import PREDICATE_LABELS, predicate_labels
 
     assert not [p for p in PREDICATE_LABELS if str(p).startswith(str(JC._NS))]
     ontology = paths.ontology_dir() / "jura-coop.ttl"
     assert '"kooperiert mit"@de' in ontology.read_text(encoding="utf-8")
-    graph = load().graph
-    assert predicate_labels(graph, JC.cooperatesWith)["de"] == "kooperiert mit"
-    assert predicate_labels(graph, JC.party)["de"] == "Vertragspartei"
+    assert predicate_labels(g, JC.cooperatesWith)["de"] == "kooperiert mit"
+    assert predicate_labels(g, JC.party)["de"] == "Vertragspartei"

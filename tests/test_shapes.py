@@ -32,10 +32,9 @@ def test_the_minimal_dataset_conforms(tmp_path):
     assert report.violations == []
 
 
-def test_the_shipped_data_conforms():
-    report = validate(load())
-    assert report.conforms, report.text()
-    assert report.violations == []
+def test_the_shipped_data_conforms(shipped_report):
+    assert shipped_report.conforms, shipped_report.text()
+    assert shipped_report.violations == []
 
 
 @pytest.mark.parametrize("case", CASES)
