@@ -9,16 +9,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from graph.dataset.describe import (
+    BASENAME,
     DATA_LICENSE,
     DATASET,
-    MEDIA_TYPES,
     SOURCE_PAGE,
     dataset_description,
     void_turtle,
 )
 from graph.dataset.export import FORMATS
 from graph.dataset.load import load
-from graph.publish.build import BASENAME, build
+from graph.publish.build import build
+from graph.rdf.formats import RDF_FORMATS
 from graph.rdf.vocab import ID, JC, PREFIXES, WD
 from tests.helpers import VALID, needs_shipped_data
 
@@ -121,7 +122,7 @@ def test_one_distribution_per_export_format(described):
     media = {
         str(described.value(d, DCAT.mediaType)).rsplit("media-types/")[1] for d in distributions
     }
-    assert media == set(MEDIA_TYPES.values())
+    assert media == {f.media_type for f in RDF_FORMATS.values()}
     urls = {str(described.value(d, DCAT.downloadURL)) for d in distributions}
     assert urls == {BASENAME + suffix for suffix in FORMATS.values()}
     for d in distributions:

@@ -19,18 +19,18 @@ from collections.abc import Iterable
 from datetime import date
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from graph.dataset.export import FORMATS
 from graph.dataset.load import Loaded, new_graph
+from graph.rdf.formats import RDF_FORMATS
 from graph.rdf.vocab import ID, JC, PREFIXES, WD
 
 __all__ = [
+    "BASENAME",
     "DATASET",
     "DATA_LICENSE",
-    "MEDIA_TYPES",
     "SOURCE_PAGE",
     "SPARQL_PATH",
     "dataset_description",
@@ -39,6 +39,9 @@ __all__ = [
 
 #: The dataset described here.
 DATASET = URIRef("https://w3id.org/jura-coop/dataset")
+#: Every dump of the dataset is ``jura-coop<suffix>`` (``build`` writes them under this
+#: name, and the description links to them by it).
+BASENAME = "jura-coop"
 #: Who publishes the dataset: the project that compiles the graph. The canton publishes the
 #: source page (``dct:source``), not this dataset, so it is not named as publisher.
 PUBLISHER = URIRef("https://w3id.org/jura-coop/publisher")
@@ -50,35 +53,10 @@ ONTOLOGY = URIRef("https://w3id.org/jura-coop/ontology")
 #: Where a server publishes its SPARQL endpoint, relative to its base URL.
 SPARQL_PATH = "sparql"
 
-#: Export format (``graph.dataset.export.FORMATS``) -> IANA media type.
-MEDIA_TYPES: dict[str, str] = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "trig": "application/trig",
-    "nquads": "application/n-quads",
-    "xml": "application/rdf+xml",
-}
-
 # DCAT-AP asks for media types as IRIs of the IANA register, and VoID names syntaxes with
-# the W3C's format IRIs (https://www.w3.org/ns/formats/).
-_IANA = "http://www.iana.org/assignments/media-types/"
-_W3C_FORMATS: dict[str, str] = {
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "trig": "TriG",
-    "nquads": "N-Quads",
-    "xml": "RDF_XML",
-}
-_FORMAT_TITLES: dict[str, str] = {
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "trig": "TriG (one named graph per data file)",
-    "nquads": "N-Quads (one named graph per data file)",
-    "xml": "RDF/XML",
-}
+# the W3C's format IRIs; both come from each format's entry in ``RDF_FORMATS``.
+_IANA_MEDIA_TYPES = Namespace("http://www.iana.org/assignments/media-types/")
+_W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 _TITLE = {
     "fr": "Coopération extérieure de la République et Canton du Jura",
@@ -265,22 +243,18 @@ def _add_linksets(out: Graph, graph: Graph) -> None:
 
 
 def _add_distributions(out: Graph, base_url: str | None) -> None:
-    # Imported here: graph.publish.build imports this module to add void.ttl to its outputs.
-    from graph.publish.build import BASENAME
-
     base = "" if base_url is None else (base_url if base_url.endswith("/") else base_url + "/")
-    for fmt, suffix in FORMATS.items():
-        distribution = URIRef(f"{DATASET}/distribution/{fmt}")
+    for name, fmt in RDF_FORMATS.items():
+        distribution = URIRef(f"{DATASET}/distribution/{name}")
         # Relative without a base URL: resolved against the folder void.ttl is read from.
-        url = URIRef(base + BASENAME + suffix)
+        url = URIRef(base + BASENAME + fmt.suffix)
         out.add((DATASET, DCAT.distribution, distribution))
         out.add((distribution, RDF.type, DCAT.Distribution))
-        out.add((distribution, DCTERMS.title, Literal(_FORMAT_TITLES[fmt])))
-        out.add((distribution, DCAT.mediaType, URIRef(_IANA + MEDIA_TYPES[fmt])))
+        out.add((distribution, DCTERMS.title, Literal(fmt.title)))
+        out.add((distribution, DCAT.mediaType, _IANA_MEDIA_TYPES[fmt.media_type]))
         out.add((distribution, DCAT.downloadURL, url))
         out.add((distribution, DCAT.accessURL, url))
         out.add((distribution, DCTERMS.license, DATA_LICENSE))
-        feature = URIRef("http://www.w3.org/ns/formats/" + _W3C_FORMATS[fmt])
-        out.add((DATASET, VOID.feature, feature))
+        out.add((DATASET, VOID.feature, _W3C_FORMATS[fmt.w3c]))
         if base_url is not None:
             out.add((DATASET, VOID.dataDump, url))

@@ -36,18 +36,13 @@ from rdflib.term import Node
 
 from graph.dataset.load import Loaded, new_graph
 from graph.errors import ExportError, display_path
+from graph.rdf.formats import RDF_FORMATS
 
 __all__ = ["FORMATS", "serialize", "write_atomic"]
 
-#: Format name -> file suffix.
-FORMATS: dict[str, str] = {
-    "turtle": ".ttl",
-    "ntriples": ".nt",
-    "jsonld": ".jsonld",
-    "trig": ".trig",
-    "nquads": ".nq",
-    "xml": ".rdf",
-}
+#: Format name -> file suffix, in the order the command line offers them
+#: (``graph.rdf.formats.RDF_FORMATS``).
+FORMATS: dict[str, str] = {name: f.suffix for name, f in RDF_FORMATS.items()}
 
 
 def serialize(loaded: Loaded, fmt: str) -> bytes:
@@ -181,11 +176,13 @@ def _turtle(c: _Canonical) -> bytes:
 
 
 def _ntriples(c: _Canonical) -> bytes:
-    return _sorted_lines(c.union.serialize(format="nt", encoding="utf-8"))
+    return _sorted_lines(c.union.serialize(format=RDF_FORMATS["ntriples"].rdflib, encoding="utf-8"))
 
 
 def _nquads(c: _Canonical) -> bytes:
-    return _sorted_lines(_dataset(c).serialize(format="nquads", encoding="utf-8"))
+    return _sorted_lines(
+        _dataset(c).serialize(format=RDF_FORMATS["nquads"].rdflib, encoding="utf-8")
+    )
 
 
 def _trig(c: _Canonical) -> bytes:
@@ -236,13 +233,13 @@ def _xml(c: _Canonical) -> bytes:
         graph.bind(prefix, namespace)
     for triple in c.union:
         graph.add(triple)
-    # "xml", not "pretty-xml": the pretty one drops statements about list nodes.
-    return graph.serialize(format="xml", encoding="utf-8")
+    # rdflib's "xml", not "pretty-xml": the pretty one drops statements about list nodes.
+    return graph.serialize(format=RDF_FORMATS["xml"].rdflib, encoding="utf-8")
 
 
 def _jsonld(c: _Canonical) -> bytes:
     context = {prefix: str(namespace) for prefix, namespace in c.namespaces if prefix}
-    text = c.union.serialize(format="json-ld", context=context, encoding="utf-8")
+    text = c.union.serialize(format=RDF_FORMATS["jsonld"].rdflib, context=context, encoding="utf-8")
     document = _sorted_json(json.loads(text))
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
@@ -296,6 +293,7 @@ def _dataset(c: _Canonical) -> Dataset:
     return dataset
 
 
+#: One writer per format of ``RDF_FORMATS``: each one's way to a stable output differs.
 _WRITERS = {
     "turtle": _turtle,
     "ntriples": _ntriples,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from graph.dataset.describe import void_turtle
+from graph.dataset.describe import BASENAME, void_turtle
 from graph.dataset.export import FORMATS, _umask, serialize
 from graph.dataset.load import Loaded, load
 from graph.dataset.validate import ValidationReport, validate
@@ -25,10 +25,7 @@ from graph.page.ontodoc import ontology_page
 from graph.page.render import render_loaded
 from graph.publish import buildcache
 
-__all__ = ["BASENAME", "OUTPUTS", "BuildResult", "Output", "build"]
-
-#: Every RDF output is ``jura-coop<suffix>``.
-BASENAME = "jura-coop"
+__all__ = ["OUTPUTS", "BuildResult", "Output", "build"]
 
 
 @dataclass(frozen=True)

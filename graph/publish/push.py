@@ -29,6 +29,7 @@ from typing import ClassVar
 from graph.dataset.export import serialize
 from graph.dataset.load import Loaded
 from graph.errors import CoopGraphError
+from graph.rdf.formats import RDF_FORMATS
 from graph.sparql import outbound
 
 __all__ = [
@@ -42,10 +43,12 @@ __all__ = [
     "push",
 ]
 
-#: What ``push`` can send: format -> Content-Type.
+#: What ``push`` can send: format -> Content-Type. The registration of text/turtle asks for
+#: the charset parameter when the text is not ASCII (place names are not); N-Triples is
+#: always UTF-8 and its media type takes no parameter.
 CONTENT_TYPES: dict[str, str] = {
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
+    "turtle": RDF_FORMATS["turtle"].media_type + "; charset=utf-8",
+    "ntriples": RDF_FORMATS["ntriples"].media_type,
 }
 
 #: Query parameters by which a store URL already names its target graph.
