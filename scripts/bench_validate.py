@@ -52,6 +52,7 @@ import gen_synthetic  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 
 from graph import paths  # noqa: E402
+from graph.dataset.sources import data_files  # noqa: E402
 from graph.rdf.vocab import PREFIXES  # noqa: E402
 
 COMMANDS = ("reference", "validate", "build", "build again")
@@ -140,7 +141,7 @@ def _shorter_code(match: re.Match[str]) -> str:
 
 
 def turtle_files(folder: Path) -> list[Path]:
-    return [*paths.ontology_files(), *sorted(folder.glob("*.ttl"))]
+    return [*paths.ontology_files(), *data_files(folder)]
 
 
 def run(
