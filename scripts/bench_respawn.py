@@ -39,7 +39,9 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 async def _one_round(data: Path, spares: int) -> tuple[float, float]:
     """(seconds to start the pool, seconds from a kill to the next answer)."""
-    pool = WorkerPool(data_dir=data, size=1, spares=spares, memory_limit=0)
+    pool = WorkerPool(
+        handler="graph.server.tasks", data_dir=data, size=1, spares=spares, memory_limit=0
+    )
     started = time.perf_counter()
     await pool.start()
     start_up = time.perf_counter() - started

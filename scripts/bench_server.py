@@ -224,7 +224,7 @@ def startup(data_dir: Path | None) -> tuple[float, int]:
     from graph.workers.pool import WorkerPool
 
     async def measure() -> tuple[float, int]:
-        pool = WorkerPool(data_dir=data_dir, size=1)
+        pool = WorkerPool(handler="graph.server.tasks", data_dir=data_dir, size=1)
         started = time.perf_counter()
         await pool.start()
         elapsed = time.perf_counter() - started

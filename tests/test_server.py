@@ -429,7 +429,7 @@ def test_runaway_query_is_killed_with_503_and_the_worker_replaced(small_pool_app
 
 def test_full_queue_is_503_with_retry_after():
     async def scenario():
-        pool = WorkerPool(size=1, max_queue=0)
+        pool = WorkerPool(handler="graph.server.tasks", size=1, max_queue=0)
         await pool.start()
         try:
             from graph.server.tasks import SparqlTask

@@ -664,6 +664,7 @@ def create_app(config: ServerConfig | None = None, *, pool: WorkerPool | None = 
     config = config or ServerConfig()
     owned = pool is None
     pool = pool or WorkerPool(
+        handler="graph.server.tasks",
         data_dir=config.data_dir,
         size=config.max_concurrency,
         max_queue=config.max_queue,
@@ -762,6 +763,7 @@ async def serve(config: ServerConfig, *, ready=None) -> None:
     import uvicorn
 
     pool = WorkerPool(
+        handler="graph.server.tasks",
         data_dir=config.data_dir,
         size=config.max_concurrency,
         max_queue=config.max_queue,

@@ -1,4 +1,9 @@
-"""The worker processes of ``coopgraph serve``: each holds the store, answers one task at a time.
+"""Worker processes that each hold the store and answer one task at a time, under a deadline.
+
+``coopgraph serve`` keeps a pool of them for its requests; ``coopgraph query --timeout`` starts
+a pool of one for its query (``graph.sparql.deadline``). What a worker does is its handler's
+business: a module named by its dotted name (``graph.workers.worker`` says what it provides),
+so that this module imports nothing above it.
 
 Why processes: a query cannot be stopped from another thread (Oxigraph evaluates in Rust,
 rdflib's parser never checks for cancellation), so the only killable unit is a process.
@@ -12,15 +17,15 @@ client asking for short deadlines could repeat at will. A worker that dies on it
 busy, requests wait in a bounded queue; beyond it, ``PoolBusyError`` at once (the server
 answers 503 with Retry-After).
 
-Spawn, not fork: a worker is a fresh ``python -m graph.workers.pool`` that loads the store
+Spawn, not fork: a worker is a fresh ``python -m graph.workers.worker`` that loads the store
 itself. Forking the server would copy an asyncio loop, uvicorn's sockets and, once loaded,
 Oxigraph's Rust state (its threads are not copied, their locks are), and the store would
 then be shared copy-on-write by processes that each believe they own it. Loading per
 worker costs 0.25 s of imports plus 0.03 s for our 2.5k triples (about 1 s for 100k,
 docs/performance.md), paid at start and, by a spare, after a kill: never per request.
 
-The parent and a worker talk over the worker's stdin and stdout: 8-byte big-endian
-length, then a pickle. Only this module's own child reads what it writes, and vice versa.
+The parent and a worker talk over the worker's stdin and stdout (``graph.workers.protocol``).
+An error the handler raises comes back as the same error, raised by ``run``.
 """
 
 from __future__ import annotations
@@ -30,14 +35,14 @@ import collections
 import os
 import pickle
 import signal
-import struct
 import sys
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from graph.errors import CoopGraphError
+from graph.workers.protocol import HEADER, pack, rebuild_error
 from graph.workers.sandbox import SandboxState
 
 __all__ = [
@@ -49,7 +54,6 @@ __all__ = [
     "WorkerStartError",
 ]
 
-_HEADER = struct.Struct(">Q")
 #: How long a worker may take to import and load the data before the pool gives up on it.
 STARTUP_TIMEOUT = 300.0
 
@@ -84,6 +88,9 @@ class WorkerStartError(CoopGraphError):
     """A worker could not load the data; carries the worker's own error message."""
 
     exit_code = 2
+    #: The worker's own error, rebuilt (a ``DataSyntaxError`` naming the file, line and
+    #: column); None when the worker died or hung before it could say.
+    cause: CoopGraphError | None = None
 
 
 @dataclass
@@ -106,30 +113,30 @@ class _Worker:
         return self.process.pid
 
     async def send(self, message: Any) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         assert self.process.stdin is not None
-        self.process.stdin.write(_HEADER.pack(len(data)) + data)
+        self.process.stdin.write(pack(message))
         await self.process.stdin.drain()
 
     async def receive(self) -> Any:
         assert self.process.stdout is not None
         try:
-            (size,) = _HEADER.unpack(await self.process.stdout.readexactly(_HEADER.size))
+            (size,) = HEADER.unpack(await self.process.stdout.readexactly(HEADER.size))
             return pickle.loads(await self.process.stdout.readexactly(size))
         except (asyncio.IncompleteReadError, ConnectionError):
             code = await self.process.wait()
             raise WorkerCrashedError(_death(code)) from None
 
-    async def call(self, task: Any) -> Any:
+    async def call(self, task: Any) -> tuple[str, Any]:
+        """``("reply", value)`` or ``("error", described error)``."""
         try:
             await self.send(task)
         except (ConnectionError, BrokenPipeError):
             code = await self.process.wait()
             raise WorkerCrashedError(_death(code)) from None
         kind, payload = await self.receive()
-        if kind != "reply":
+        if kind not in ("reply", "error"):
             raise WorkerCrashedError(f"the worker answered {kind!r} instead of a reply")
-        return payload
+        return kind, payload
 
     async def kill(self) -> None:
         if self.process.returncode is None:
@@ -154,14 +161,20 @@ def _death(code: int | None) -> str:
 class WorkerPool:
     """``size`` worker processes over the data in ``data_dir`` (None: the shipped data).
 
-    ``max_queue`` requests may wait for a worker; ``memory_limit`` (MiB, 0 for none) caps
-    each worker's address space, so one query cannot take the machine's memory; ``spares``
-    workers stand by, loaded, to replace a killed one without a wait.
+    ``handler`` is the dotted name of the module whose ``warm(data_dir, **options)`` each
+    worker runs once and whose ``handle(task, data_dir)`` answers each task
+    (``graph.workers.worker``). ``data_dir`` reaches the workers as given: they share this
+    process's working directory. ``max_queue`` requests may wait for a worker;
+    ``memory_limit`` (MiB, 0 for none) caps each worker's address space, so one query cannot
+    take the machine's memory; ``spares`` workers stand by, loaded, to replace a killed one
+    without a wait.
     """
 
     def __init__(
         self,
         *,
+        handler: str,
+        options: Mapping[str, Any] | None = None,
         data_dir: Path | None = None,
         size: int = 2,
         max_queue: int = 32,
@@ -172,7 +185,9 @@ class WorkerPool:
             raise ValueError("a pool needs at least one worker")
         if spares < 0:
             raise ValueError("a pool cannot have fewer than no spares")
-        self.data_dir = Path(data_dir).resolve() if data_dir is not None else None
+        self.handler = handler
+        self.options = dict(options or {})
+        self.data_dir = Path(data_dir) if data_dir is not None else None
         self.size = size
         self.max_queue = max_queue
         self.memory_limit = memory_limit
@@ -230,7 +245,8 @@ class WorkerPool:
     async def run(self, task: Any, deadline: float) -> Any:
         """Answer ``task`` in a worker within ``deadline`` seconds of evaluation.
 
-        Waiting for a free worker is bounded too (by the same number of seconds).
+        Waiting for a free worker is bounded too (by the same number of seconds). An error
+        the handler raised is raised here, rebuilt (``graph.workers.protocol``).
         """
         worker = await self._acquire(deadline)
         job = asyncio.create_task(self._execute(worker, task, deadline))
@@ -246,8 +262,12 @@ class WorkerPool:
             waiter = self._waiters.popleft()
             if not waiter.done():
                 waiter.set_exception(PoolClosedError("the server is shutting down"))
-        for task in list(self._background):
+        background = list(self._background)
+        for task in background:
             task.cancel()
+        # Each cancelled task finishes first: a replacement being started is then killed
+        # and waited for, not left to outlive the loop that started it.
+        await asyncio.gather(*background, return_exceptions=True)
         for worker in list(self._all):
             await worker.kill()
         self._all.clear()
@@ -264,7 +284,7 @@ class WorkerPool:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "graph.workers.pool",
+            "graph.workers.worker",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,
@@ -274,6 +294,8 @@ class WorkerPool:
         try:
             await worker.send(
                 {
+                    "handler": self.handler,
+                    "options": self.options,
                     "data_dir": self.data_dir,
                     "memory_limit": self.memory_limit,
                     "parent": os.getpid(),
@@ -289,7 +311,9 @@ class WorkerPool:
         if kind != "ready":
             self._all.discard(worker)
             await worker.kill()
-            raise WorkerStartError(payload["message"], hint=payload.get("hint") or None)
+            error = WorkerStartError(payload["message"], hint=payload.get("hint") or None)
+            error.cause = rebuild_error(payload)
+            raise error
         self.stats.started += 1
         self.sandbox = payload["sandbox"]
         return worker
@@ -369,11 +393,14 @@ class WorkerPool:
             self._discard(worker)
             raise QueryDeadlineError(deadline)
         try:
-            reply = call.result()
+            kind, reply = call.result()
         except WorkerCrashedError:
             self.stats.crashed += 1
             self._discard(worker)
             raise
+        if kind == "error":  # the handler raised: the worker itself is fine
+            self._release(worker)
+            raise rebuild_error(reply)
         if getattr(reply, "restart", False):
             self.stats.crashed += 1
             await worker.kill()
@@ -408,107 +435,3 @@ class WorkerPool:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-
-# --- the worker side ------------------------------------------------------------------------
-
-
-def _read(stream) -> Any:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise EOFError
-    (size,) = _HEADER.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
-
-
-def _write(stream, message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
-    stream.flush()
-
-
-def _watch_parent(parent: int) -> None:
-    """Die with the server, even in the middle of a query (nobody else would kill us)."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            pr_set_pdeathsig = 1
-            if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0:
-                if os.getppid() != parent:  # the server died before prctl took effect
-                    os._exit(0)
-                return
-        except (OSError, AttributeError):
-            pass
-
-    # Elsewhere, a thread that looks every second. (Not on Linux: a thread that allocates
-    # could be the one to free a pyoxigraph object, which pyoxigraph refuses.)
-    def watch() -> None:
-        import time
-
-        while True:
-            if os.getppid() != parent:
-                os._exit(0)
-            time.sleep(1.0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _limit_memory(megabytes: int) -> None:
-    if not megabytes:
-        return
-    try:
-        import resource
-    except ImportError:  # not on this platform: the deadline still bounds the query
-        return
-    limit = megabytes * 1024 * 1024
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def main() -> None:
-    """A worker: read the configuration, load the data, then answer tasks until EOF."""
-    # The protocol owns stdout; anything a library prints goes to stderr instead.
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    inp = sys.stdin.buffer
-    # Ctrl-C reaches the whole process group: the server decides when workers stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        config = _read(inp)
-    except EOFError:
-        return
-    _watch_parent(config["parent"])
-    _limit_memory(config["memory_limit"])
-    data_dir = config["data_dir"]
-    # Before any query: a SERVICE that fooled graph.sparql.safety still reaches no socket.
-    from graph.workers.sandbox import deny_network
-
-    sandbox = deny_network()
-    try:
-        from graph.server import tasks as server_tasks
-
-        server_tasks.warm(data_dir)
-    except CoopGraphError as error:
-        _write(out, ("error", {"message": str(error), "hint": error.hint}))
-        return
-    except Exception as error:
-        _write(out, ("error", {"message": f"{type(error).__name__}: {error}", "hint": None}))
-        return
-    _write(out, ("ready", {"pid": os.getpid(), "sandbox": sandbox}))
-    while True:
-        try:
-            task = _read(inp)
-        except EOFError:
-            return
-        _write(out, ("reply", server_tasks.handle(task, data_dir)))
-
-
-if __name__ == "__main__":
-    main()
