@@ -515,7 +515,8 @@ def map_page_data(graph: Graph, network: nx.MultiDiGraph, data: dict[str, Any]) 
     """The network page's data (graph.page.render.page_data) turned into the map's: positions,
     fonts and visibility of the nodes, the base map, the names of places and territories,
     and the map's words."""
-    from graph.page.layout import Footprint, _separate_all, label_size, longest_word
+    from graph.page.footprint import Footprint, label_size, longest_word
+    from graph.page.overlap import separate_all
 
     zones = geometry()["zones"]
     outlines = territory_areas(network)
@@ -588,7 +589,7 @@ def map_page_data(graph: Graph, network: nx.MultiDiGraph, data: dict[str, Any]) 
                  "ty": round(y, 1), "align": "left", "texts": texts, "font": PLACE_FONT,
                  "frame": frame.key}
             )  # fmt: skip
-        _separate_all(positions, [*nodes, *pins], footprints, pinned=set(pins), iterations=600)
+        separate_all(positions, [*nodes, *pins], footprints, pinned=set(pins), iterations=600)
         for key in pins:
             positions.pop(key)
             footprints.pop(key)

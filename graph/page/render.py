@@ -586,15 +586,9 @@ def page_data(
     every_group: bool = False,
 ) -> dict[str, Any]:
     """Everything the page shows, as one JSON-ready dict (see the template's script)."""
-    from graph.page.layout import (
-        MIN_SECTORS,
-        TITLE,
-        WRAP_MARGIN,
-        Footprint,
-        label_size,
-        longest_word,
-    )
+    from graph.page.footprint import WRAP_MARGIN, Footprint, label_size, longest_word
     from graph.page.layout import layout as compute_layout
+    from graph.page.layout_axes import MIN_SECTORS, TITLE
 
     view = opening_view(network, every_group=every_group)
     captions = {node: _captions(data) for node, data in network.nodes(data=True)}
@@ -939,7 +933,8 @@ REFERENCE_CANVAS = (852, 827)
 
 def _opening_scale(positions: dict, room: dict, shown: frozenset[str]) -> float:
     """The scale at which the page would open in the reference window."""
-    from graph.page.layout import TITLE, Footprint
+    from graph.page.footprint import Footprint
+    from graph.page.layout_axes import TITLE
 
     boxes = []
     for key, (x, y) in positions.items():
@@ -959,7 +954,7 @@ def _axis_titles(
     """The room each axis's name takes as the page writes it in its sector, in whichever
     language is longest (tagged where it falls back): a box centred on its position, and
     the width the page wraps it at."""
-    from graph.page.layout import Footprint, label_size, longest_word
+    from graph.page.footprint import Footprint, label_size, longest_word
 
     titles = {}
     for axis in sorted(axes):
