@@ -1,7 +1,7 @@
 """Load the ontology and the data into one graph, file by file, with precise errors.
 
 Every file is read by ``graph.dataset.sources`` (the text Oxigraph's path in
-``graph.sparql.query`` parses too) and parsed on its own, so that an error names the file,
+``graph.sparql.store`` parses too) and parsed on its own, so that an error names the file,
 the line and the column, and
 so that each data file can become its own named graph (TriG, N-Quads). After parsing:
 the same triple stated in two data files is an error, and the direct edges of the qualified
@@ -334,7 +334,7 @@ def parse_turtle(path: Path) -> Graph:
     """Parse one Turtle file strictly; any problem is a ``DataSyntaxError`` with its position.
 
     The text is ``graph.dataset.sources.read_turtle``'s, as on Oxigraph's path
-    (``graph.sparql.query``).
+    (``graph.sparql.store``).
     """
     text = read_turtle(path)
     graph = _rdflib_parse(path, text)
@@ -521,7 +521,7 @@ def _check_strict(path: Path, text: str) -> None:
                 pass
         except MemoryError:
             # The streaming parser holds at most 16 MiB of one term; the store's loader,
-            # which graph.sparql.query uses, reads the text from memory without that limit.
+            # which graph.sparql.store uses, reads the text from memory without that limit.
             # Ask it, so that what this check accepts is what queries load.
             pyoxigraph.Store().bulk_load(input=data, format=turtle)
 

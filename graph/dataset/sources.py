@@ -1,7 +1,7 @@
 """The Turtle files of the graph: which ones there are, and the text of each.
 
 Every command gets at the data through here, whichever parser then reads it: rdflib
-(``graph.dataset.load``) and Oxigraph (``graph.sparql.query``, the server's workers) both parse
+(``graph.dataset.load``) and Oxigraph (``graph.sparql.store``, the server's workers) both parse
 the text ``read_turtle`` returns, so a file is accepted or refused alike by ``validate`` and by
 ``query``. Before a file is opened, ``os.stat`` must show a regular file of at most
 ``MAX_FILE_BYTES``: a named pipe would block the reader until someone writes to it, and a
