@@ -51,7 +51,7 @@ from graph.sparql import answer, engines, prepare  # noqa: E402
 from graph.sparql import safety
 from graph.sparql.catalogue import list_queries  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
-from graph.sparql.store import OxigraphData, infer_in_store  # noqa: E402
+from graph.sparql.store import OxigraphData, add_inferred  # noqa: E402
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -81,7 +81,7 @@ def native_store(files: list[Path]) -> ox.Store:
     store = ox.Store()
     for path in files:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    infer_in_store(store)  # the same derived edges, so the same answers
+    add_inferred(store)  # the same derived edges, so the same answers
     return store
 
 

@@ -24,7 +24,7 @@ from graph.sparql.catalogue import list_queries
 from graph.sparql.errors import EndpointError, EndpointRejectedError
 from graph.sparql.query import run_query
 from graph.sparql.results import format_result
-from graph.sparql.store import infer_in_store
+from graph.sparql.store import add_inferred
 from tests.helpers import REPO
 from tests.helpers.catalogue import normalised
 
@@ -312,7 +312,7 @@ def endpoint():
     data = sorted(paths.data_dir().glob("*.ttl"))
     for path in [*paths.ontology_files(), *data]:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    infer_in_store(store)
+    add_inferred(store)
     handler = type("Handler", (_Endpoint,), {"store": store, "seen": [], "content_types": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -18,12 +18,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import paths
-from graph.dataset.infer import RULES
+from graph.dataset.infer import infer_in_store
 from graph.dataset.sources import data_files, oxigraph_errors, read_turtle
 from graph.errors import DataFileError, display_path
-from graph.rdf.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, graph_iri
+from graph.rdf.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_iri
 
-__all__ = ["OxigraphData", "RdflibData", "infer_in_store", "oxigraph_data", "rdflib_data"]
+__all__ = ["OxigraphData", "RdflibData", "add_inferred", "oxigraph_data", "rdflib_data"]
 
 
 def _source_files(data_dir: Path | None) -> tuple[list[Path], list[Path]]:
@@ -103,7 +103,7 @@ class OxigraphData:
         self.store = ox.Store()
         for path in [*ontology, *data]:
             _bulk_load(self.store, path, ox.DefaultGraph())
-        self.inferred = infer_in_store(self.store)
+        self.inferred = add_inferred(self.store)
         self._named: ox.Store | None = None
         self.entities: dict[str, ox.NamedNode] = {}
         self.terms: dict[str, bool] = {}
@@ -133,17 +133,13 @@ def _bulk_load(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGrap
         store.bulk_load(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=graph)
 
 
-def infer_in_store(store: ox.Store) -> list[ox.Triple]:
-    """Run ``infer.RULES`` in the store and add what they derive; return the new triples.
+def add_inferred(store: ox.Store) -> list[ox.Triple]:
+    """Add to the default graph what the derivation rules derive; return the new triples.
 
-    The same CONSTRUCT rules as the rdflib path, so both engines see the same edges.
+    The rules of ``graph.dataset.infer``, as on the rdflib path: both engines see the same
+    edges.
     """
-    new: list[ox.Triple] = []
-    for rule in RULES.values():
-        for triple in store.query(rule, prefixes=PREFIXES):
-            if ox.Quad(*triple, ox.DefaultGraph()) not in store:
-                new.append(triple)
-    new = list(dict.fromkeys(new))
+    new = infer_in_store(store)
     store.extend(ox.Quad(*t, ox.DefaultGraph()) for t in new)
     return new
 
