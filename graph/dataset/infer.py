@@ -8,27 +8,61 @@ runs the same on any SPARQL engine.
 
 from __future__ import annotations
 
-import pyoxigraph
-from rdflib import Graph
+from typing import NamedTuple
 
-from graph.rdf.vocab import PREFIXES
+import pyoxigraph
+from rdflib import Graph, URIRef
+from rdflib.namespace import ORG
+
+from graph.rdf.terms import prefixed_name
+from graph.rdf.vocab import JC, PREFIXES
 
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{PREFIXES[prefix]}>\n" for prefix in ("jc", "org", "rdf"))
 
+
+class Qualified(NamedTuple):
+    """A qualified relation class and the direct edge derived from each of its instances:
+    ``source direct target`` (and ``target inverse source``, when there is an inverse)."""
+
+    name: str
+    cls: URIRef
+    source: URIRef
+    target: URIRef
+    direct: URIRef
+    inverse: URIRef | None = None
+
+
+#: The qualified relations, read by the rules below and by the network (graph.network),
+#: which draws each as one edge in place of the direct edges derived from it.
+QUALIFIED: tuple[Qualified, ...] = (
+    Qualified("cooperates-with", JC.Cooperation, JC.actor, JC.partner, JC.cooperatesWith),
+    Qualified("can-fund", JC.FundingChannel, JC.funder, JC.fundedItem, JC.canFund),
+    Qualified(
+        "member-of", ORG.Membership, ORG.member, ORG.organization, ORG.memberOf, ORG.hasMember
+    ),
+)
+
+
+def _rule(relation: Qualified) -> str:
+    """The CONSTRUCT query of one qualified relation, e.g. for a membership:
+    ``CONSTRUCT { ?source org:memberOf ?target . ?target org:hasMember ?source }
+    WHERE { ?r a org:Membership ; org:member ?source ; org:organization ?target }``."""
+    cls, source, target, direct = (
+        prefixed_name(str(term))
+        for term in (relation.cls, relation.source, relation.target, relation.direct)
+    )
+    derived = f"?source {direct} ?target"
+    if relation.inverse is not None:
+        derived += f" . ?target {prefixed_name(str(relation.inverse))} ?source"
+    return f"""
+        CONSTRUCT {{ {derived} }}
+        WHERE {{ ?r a {cls} ; {source} ?source ; {target} ?target }}
+    """
+
+
 #: name -> CONSTRUCT query. The rules do not feed each other, so one pass is enough.
 RULES: dict[str, str] = {
-    "cooperates-with": """
-        CONSTRUCT { ?actor jc:cooperatesWith ?partner }
-        WHERE { ?c a jc:Cooperation ; jc:actor ?actor ; jc:partner ?partner }
-    """,
-    "can-fund": """
-        CONSTRUCT { ?funder jc:canFund ?item }
-        WHERE { ?f a jc:FundingChannel ; jc:funder ?funder ; jc:fundedItem ?item }
-    """,
-    "member-of": """
-        CONSTRUCT { ?member org:memberOf ?org . ?org org:hasMember ?member }
-        WHERE { ?m a org:Membership ; org:member ?member ; org:organization ?org }
-    """,
+    **{relation.name: _rule(relation) for relation in QUALIFIED},
     # The data states the other members of a body as plain org:hasMember (no qualified
     # membership: we know nothing more of them); ORG defines memberOf as its inverse.
     "member-of-inverse": """
