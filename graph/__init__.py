@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
         ExportError,
         ValidationError,
     )
-    from graph.network.convert import NETWORK_FORMATS, to_networkx, write_network
+    from graph.network.convert import to_networkx
+    from graph.network.formats import NETWORK_FORMATS, write_network
     from graph.network.stats import Stats, stats
     from graph.page.render import render_html
     from graph.publish.build import BuildResult, Output, build
@@ -61,7 +62,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "graph.dataset.export": ("FORMATS", "serialize", "write_atomic"),
     "graph.dataset.load": ("Loaded", "load"),
     "graph.dataset.validate": ("ValidationReport", "Violation", "validate"),
-    "graph.network.convert": ("NETWORK_FORMATS", "to_networkx", "write_network"),
+    "graph.network.convert": ("to_networkx",),
+    "graph.network.formats": ("NETWORK_FORMATS", "write_network"),
     "graph.network.stats": ("Stats", "stats"),
     "graph.page.render": ("render_html",),
     "graph.publish.build": ("BuildResult", "Output", "build"),

@@ -383,7 +383,7 @@ CHROME_TEXTS = """() => {
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str) -> None:
-    from graph.network.convert import KINDS
+    from graph.network.kinds import KINDS
     from graph.page.render import UI
 
     # The page's own sentences (found inside longer texts too) and the names of kinds

@@ -113,7 +113,7 @@ def test_italian_only_where_an_italian_name_exists(g):
 
 
 def test_the_german_labels_of_our_terms_live_in_the_ontology_not_in_python(g):
-    from graph.network.convert import PREDICATE_LABELS, predicate_labels
+    from graph.network.kinds import PREDICATE_LABELS, predicate_labels
 
     assert not [p for p in PREDICATE_LABELS if str(p).startswith(str(JC._NS))]
     ontology = paths.ontology_dir() / "jura-coop.ttl"

@@ -13,17 +13,12 @@ from rdflib import Graph
 
 from graph.dataset.load import Loaded, load
 from graph.errors import ExportError
-from graph.network.convert import (
-    KINDS,
-    UnknownEntityError,
-    centrality,
-    flat_value,
-    network_bytes,
-    resolve_entity,
-    to_networkx,
-    write_network,
-)
+from graph.network.analyse import centrality, find_entity
+from graph.network.convert import to_networkx
+from graph.network.formats import flat_value, network_bytes, write_network
+from graph.network.kinds import KINDS
 from graph.network.pathfind import chains_text, shortest_chains
+from graph.rdf.resolve import UnknownEntityError
 
 ID = "https://w3id.org/jura-coop/id/"
 RCJU = ID + "rcju"
@@ -280,21 +275,31 @@ def test_centrality_of_an_empty_network() -> None:
         "Canton of Jura",
     ],
 )
-def test_resolve_entity_by_iri_name_or_label(
-    network: nx.MultiDiGraph, shipped: Loaded, text: str
-) -> None:
-    assert resolve_entity(network, text, shipped.graph) == RCJU
+def test_find_entity_by_iri_name_or_label(network: nx.MultiDiGraph, text: str) -> None:
+    assert find_entity(network, text) == RCJU
 
 
 def test_a_body_wins_over_the_territory_of_the_same_name(network: nx.MultiDiGraph) -> None:
-    assert resolve_entity(network, "Vallée d'Aoste") == ID + "vallee-aoste"
+    assert find_entity(network, "Vallée d'Aoste") == ID + "vallee-aoste"
+    assert find_entity(network, "vallee d'aoste") == ID + "vallee-aoste"
+    assert find_entity(network, "terr:vallee-aoste") == ID + "territoire/vallee-aoste"
 
 
 def test_an_ambiguous_or_unknown_name_is_an_error(network: nx.MultiDiGraph) -> None:
     with pytest.raises(UnknownEntityError, match="names .* entities"):
-        resolve_entity(network, "INTERREG")
-    with pytest.raises(UnknownEntityError, match="no entity is named"):
-        resolve_entity(network, "Atlantis")
+        find_entity(network, "INTERREG")
+    with pytest.raises(UnknownEntityError, match="no entity is named") as unknown:
+        find_entity(network, "Atlantis")
+    assert unknown.value.exit_code == 2
+
+
+def test_slugs_and_labels_name_entities_by_the_rules_of_graph_rdf_resolve(
+    network: nx.MultiDiGraph,
+) -> None:
+    assert find_entity(network, "quebec") == QUEBEC  # id:quebec, not terr:quebec
+    assert find_entity(network, "jura") == find_entity(network, "Jura") == RCJU  # a label
+    assert find_entity(network, "berne") == ID + "territoire/berne"  # no id:berne, no label
+    assert find_entity(network, "Bonn") == ID + "accord/accord-de-bonn-1975"  # part of one
 
 
 def test_shortest_chain_between_two_partners(network: nx.MultiDiGraph) -> None:

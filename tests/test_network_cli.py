@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.network.convert import NETWORK_FORMATS
+from graph.network.formats import NETWORK_FORMATS
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "nodelink"])
@@ -45,6 +45,19 @@ def test_path_command(tmp_path: Path) -> None:
     unknown = CliRunner().invoke(cli, ["path", "Atlantis", "RCJU"])
     assert unknown.exit_code == 2
     assert "no entity is named 'Atlantis'" in unknown.output
+
+
+def test_path_and_focus_suggest_the_same_names(tmp_path: Path) -> None:
+    # One resolver (graph.rdf.resolve): the same word fails the same way in both commands.
+    page = str(tmp_path / "x.html")
+    for args in (["path", "quebek", "rcju"], ["render", "--focus", "quebek", "-o", page]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "no entity is named 'quebek'" in result.output
+        assert "Did you mean quebec?" in result.output
+    ambiguous = CliRunner().invoke(cli, ["path", "Interreg", "rcju"])
+    assert ambiguous.exit_code == 2
+    assert "'Interreg' names" in ambiguous.output and "prefixed name" in ambiguous.output
 
 
 def test_path_command_exits_1_without_a_chain(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 
 from graph.dataset.load import Loaded, load
-from graph.network.convert import UnknownEntityError, to_networkx
+from graph.network.convert import to_networkx
 from graph.page.render import (
     DEFAULT_MAX_NODES,
     TooManyNodesError,
@@ -27,6 +27,7 @@ from graph.page.render import (
     view_network,
     write_html,
 )
+from graph.rdf.resolve import UnknownEntityError
 from tests.helpers import HOSTILE, ID, RCJU, REPO
 from tests.helpers.page import page_data
 

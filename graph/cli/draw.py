@@ -45,7 +45,10 @@ def _lang_option(command):
     help="HTML file to write (atomically).",
 )
 @click.option(
-    "--focus", metavar="ENTITY", help="Draw only this entity (label or IRI) and its neighbours."
+    "--focus",
+    metavar="ENTITY",
+    help="Draw only this entity and its neighbours: a slug (rcju), a prefixed name (id:rcju), "
+    "an IRI or a label.",
 )
 @click.option(
     "--depth",
@@ -148,22 +151,24 @@ def _construct(query: str, data_dir: Path | None, lang: str):
 def path_command(source: str, target: str, limit: int, lang: str, data_dir: Path | None) -> None:
     """Print the shortest chains of relations between two entities.
 
-    SOURCE and TARGET are labels (in any language, ignoring case and accents), prefixed
-    names (id:rcju) or IRIs. Relations count whichever way they are stated; each step shows
-    its direction (→ or ←). Exit status 1 when no chain links them.
+    SOURCE and TARGET are slugs (rcju), prefixed names (id:rcju), IRIs or labels (in any
+    language, ignoring case and accents; a part of a label does if it names one entity
+    only). Relations count whichever way they are stated; each step shows its direction
+    (→ or ←). Exit status 1 when no chain links them, 2 when a name fits no entity or several.
 
     \b
     Example:
         coopgraph path "Province du Québec" "Vallée d'Aoste"
         coopgraph path id:ficd "Conférence du Rhin supérieur" --lang en
     """
-    from graph.network.convert import resolve_entity, to_networkx
+    from graph.network.analyse import find_entity
+    from graph.network.convert import to_networkx
     from graph.network.pathfind import chains_text, shortest_chains
 
     loaded = load(data_dir)
     network = to_networkx(loaded.graph, lang=lang)
-    start = resolve_entity(network, source, loaded.graph)
-    end = resolve_entity(network, target, loaded.graph)
+    start = find_entity(network, source)
+    end = find_entity(network, target)
     chains = shortest_chains(network, start, end, limit=limit)
     click.echo(chains_text(chains, network.nodes[start]["label"], network.nodes[end]["label"]))
     if not chains:

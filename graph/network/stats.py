@@ -12,10 +12,11 @@ from rdflib.namespace import FOAF, ORG, RDF, SKOS
 from rdflib.term import Node
 
 from graph.dataset.load import Loaded
+from graph.rdf.terms import labels_of, pick_label
 from graph.rdf.vocab import CONCEPT, ID, JC
 
 if TYPE_CHECKING:
-    from graph.network.convert import Central
+    from graph.network.analyse import Central
 
 __all__ = ["HUB_KINDS", "AxisCount", "ClassCount", "Stats", "most_central", "stats"]
 
@@ -40,7 +41,7 @@ class ClassCount:
 class AxisCount:
     #: The axis concept as a prefixed name, or "" for relations that name no axis.
     axis: str
-    #: Its French ``skos:prefLabel``.
+    #: Its label in French (else in the next of ``LANGUAGES``: ``graph.rdf.terms.pick_label``).
     label: str
     cooperations: int
     memberships: int
@@ -122,7 +123,8 @@ def most_central(
     Centrality is computed on the whole network, so the hubs left out of the list still
     carry the paths that make the others central.
     """
-    from graph.network.convert import centrality, to_networkx
+    from graph.network.analyse import centrality
+    from graph.network.convert import to_networkx
 
     network = to_networkx(loaded.graph)
     ranked = centrality(network, top=network.number_of_nodes())
@@ -140,7 +142,7 @@ def _axes(graph: Graph) -> list[AxisCount]:
     rows = [
         AxisCount(
             axis=_name(graph, axis) if axis is not None else "",
-            label=_french_label(graph, axis) if axis is not None else "",
+            label=pick_label(labels_of(graph, axis), "fr") if axis is not None else "",
             **{field: tally[field] for field in _RELATIONS},
         )
         for axis, tally in counts.items()
@@ -155,9 +157,3 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 def _name(graph: Graph, term: Node) -> str:
     return term.n3(graph.namespace_manager) if isinstance(term, URIRef) else str(term)
-
-
-def _french_label(graph: Graph, concept: Node) -> str:
-    labels = sorted(graph.objects(concept, SKOS.prefLabel))
-    french = [str(label) for label in labels if getattr(label, "language", None) == "fr"]
-    return (french or [str(label) for label in labels] or [""])[0]

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
-from graph.network.convert import labels_of
+from graph.rdf.terms import labels_of
 from graph.rdf.vocab import WGS
 
 if TYPE_CHECKING:

@@ -35,16 +35,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import ORG
 
 from graph.errors import ExportError, display_path
-from graph.network.convert import (
-    KIND_BY_KEY,
-    KINDS,
-    labels_of,
-    pick_label,
-    predicate_labels,
-    resolve_entity,
-    to_networkx,
-)
+from graph.network.analyse import find_entity
+from graph.network.convert import to_networkx
+from graph.network.kinds import KIND_BY_KEY, KINDS, predicate_labels
 from graph.page.html import content_security_policy, environment, json_for_script
+from graph.rdf.terms import labels_of, pick_label
 from graph.rdf.vocab import JC, SCHEMA
 
 if TYPE_CHECKING:
@@ -482,7 +477,7 @@ def view_network(
     if focus is not None:
         import networkx as nx
 
-        centre = resolve_entity(network, focus, graph)
+        centre = find_entity(network, focus)
         if depth < 0:
             raise ValueError("depth must be 0 or more")
         kept = nx.single_source_shortest_path_length(

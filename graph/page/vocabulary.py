@@ -3,7 +3,7 @@
 Our own terms carry their labels in the ontology (``ontology/jura-coop.ttl``), which the
 store holds. The terms of the standard vocabularies (``dct:source``, ``org:Membership``...)
 have none there: their labels ship in ``graph/vocabulary.ttl`` (the graph page's
-``graph.network.convert.PREDICATE_LABELS``, which names the relations it draws, is read here too
+``graph.network.kinds.PREDICATE_LABELS``, which names the relations it draws, is read here too
 rather than repeated). The pages of ``coopgraph serve`` name properties and classes with
 them; the store and the answers of queries never see them.
 """
@@ -23,7 +23,7 @@ _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 @functools.lru_cache(maxsize=1)
 def term_labels() -> dict[str, dict[str, str]]:
     """Term IRI -> language -> label, for the terms of the standard vocabularies we use."""
-    from graph.network.convert import PREDICATE_LABELS
+    from graph.network.kinds import PREDICATE_LABELS
 
     labels: dict[str, dict[str, str]] = {
         str(term): dict(names) for term, names in PREDICATE_LABELS.items()
