@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from graph.errors import display_path
 from graph.rdf import sparql_text
+from graph.rdf.terms import short_name
 from graph.rdf.vocab import CONCEPT, ID, INSTANCE_PATHS, PREFIXES
 from graph.sparql.catalogue import Header, Parameter, QueryNotFoundError, find_query, parse_header
 from graph.sparql.engines import Runner
@@ -295,7 +296,7 @@ def _entity(name: str, value: str, runner: Runner) -> ox.NamedNode:
     if len(found) == 1:
         return found[0]
     if found:
-        names = ", ".join(sorted(_short(t.value) for t in found))
+        names = ", ".join(sorted(short_name(t.value) for t in found))
         raise ParameterError(
             f"{value!r} is the label of several entities: {names}",
             hint=f"Give {name} as one of these prefixed names.",
@@ -316,7 +317,7 @@ def _entity_names(runner: Runner, *, slug: bool) -> list[str]:
     for entity, label in rows:
         if slug and isinstance(entity, ox.NamedNode) and entity.value.startswith(str(ID)):
             local = entity.value[len(str(ID)) :]
-            slugs.append(local if "/" not in local else _short(entity.value))
+            slugs.append(local if "/" not in local else short_name(entity.value))
         if isinstance(label, ox.Literal):
             labels.append(label.value)
     return slugs + labels  # a slug first: quebec rather than Québec for quebek
@@ -325,13 +326,3 @@ def _entity_names(runner: Runner, *, slug: bool) -> list[str]:
 def _first_column(runner: Runner, text: str) -> list[ox.NamedNode]:
     _, rows = runner.select(text, None)
     return [row[0] for row in rows if isinstance(row[0], ox.NamedNode)]
-
-
-def _short(iri: str) -> str:
-    """``id:rcju`` for an IRI under one of our prefixes (the longest namespace wins)."""
-    best = max(
-        (p for p, ns in PREFIXES.items() if iri.startswith(ns)),
-        key=lambda p: len(PREFIXES[p]),
-        default=None,
-    )
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"

@@ -19,6 +19,7 @@ import unicodedata
 import pyoxigraph as ox
 
 from graph.errors import CoopGraphError
+from graph.rdf.terms import prefixed_name
 from graph.rdf.vocab import ID, PREFIXES
 from graph.sparql.result import QueryResult, Term
 
@@ -302,19 +303,8 @@ def _cell(term: Term | None) -> tuple[str, bool]:
     if term is None:
         return "", False
     if isinstance(term, ox.NamedNode):
-        return _prefixed(term.value), True
+        return prefixed_name(term.value) or term.value, True
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}", True
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in term.value)
     return text, False
-
-
-def _prefixed(iri: str) -> str:
-    best = None
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
-            best = prefix
-    if best is None:
-        return iri
-    local = iri[len(PREFIXES[best]) :]
-    return f"{best}:{local}" if "/" not in local and "#" not in local else iri

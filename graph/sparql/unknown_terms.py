@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import pyoxigraph as ox
 
 from graph.rdf import sparql_text
+from graph.rdf.terms import short_name
 from graph.rdf.vocab import PREFIXES
 from graph.suggest import closest
 
@@ -116,7 +117,7 @@ def unknown_terms(text: str, select: Select, known: dict[str, bool] | None = Non
         if known[node.value]:
             continue
         message = f"{written} is used neither by the ontology nor by the data"
-        near = closest(short(node.value), _candidates(node.value, select))
+        near = closest(short_name(node.value), _candidates(node.value, select))
         if near:
             listed_near = near[0] if len(near) == 1 else ", ".join(near[:-1]) + " or " + near[-1]
             message += f"; did you mean {listed_near}?"
@@ -141,22 +142,7 @@ def _candidates(iri: str, select: Select) -> list[str]:
         "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } "
         f"FILTER(isIRI(?t) && STRSTARTS(STR(?t), {literal})) }}"
     )
-    found = [short(row[0].value) for row in rows if row and isinstance(row[0], ox.NamedNode)]
-    prefix = short(iri).partition(":")[0] + ":"
+    found = [short_name(row[0].value) for row in rows if row and isinstance(row[0], ox.NamedNode)]
+    prefix = short_name(iri).partition(":")[0] + ":"
     same = [name for name in found if name.startswith(prefix)]
     return same or found
-
-
-def short(iri: str) -> str:
-    """``jc:cooperatesWith``, ``terr:jura``: our longest prefix that fits, else ``<iri>``."""
-    best = max(
-        (p for p, ns in PREFIXES.items() if iri.startswith(ns)),
-        key=lambda p: len(PREFIXES[p]),
-        default=None,
-    )
-    if best is None:
-        return f"<{iri}>"
-    local = iri[len(PREFIXES[best]) :]
-    if "/" in local or "#" in local:
-        return f"<{iri}>"
-    return f"{best}:{local}"
