@@ -232,6 +232,47 @@ def parse_header(text: str, source: Path | str = "<query>") -> Header:
     A comment line before the first header key is an ordinary comment (no header); a
     malformed line after it is a ``HeaderError``.
     """
+    texts: dict[str, dict[str, str]] = {"title": {}, "description": {}, "question": {}}
+    parameters: list[Parameter] = []
+    examples: list[str] = []
+    theme = ""
+    views: list[View] = []
+    renamed: dict[str, str] = {}
+    for key, value in _fields(text, source):
+        if key == "param":
+            parameters.append(_parameter(value, source))
+        elif key == "example":
+            examples.append(value)
+        elif key == "theme":
+            theme = _theme(value, source)
+        elif key == "view":
+            views.append(_view(value, source))
+        elif key == "renamed":
+            old, new = _renaming(value, source)
+            renamed[old] = new
+        else:
+            kind, _, lang = key.partition(".")
+            texts[kind][lang] = value
+    names = {p.name for p in parameters}
+    for old, new in renamed.items():
+        if new not in names:
+            raise HeaderError(
+                f"{_where(source)}: {old!r} is renamed to {new!r}, which is not a parameter"
+            )
+    return Header(
+        texts["title"],
+        texts["description"],
+        tuple(parameters),
+        tuple(examples),
+        texts["question"],
+        theme,
+        tuple(views),
+        renamed,
+    )
+
+
+def _fields(text: str, source: Path | str) -> list[tuple[str, str]]:
+    """The (key, value) lines of the header, a continuation line joined to its field."""
     fields: list[tuple[str, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -252,54 +293,26 @@ def parse_header(text: str, source: Path | str = "<query>") -> Header:
                 raise HeaderError(f"{_where(source)}:{number}: {key.strip()!r} is not a header key")
             break
         fields.append((key.strip(), value.strip()))
+    return fields
 
-    texts: dict[str, dict[str, str]] = {"title": {}, "description": {}, "question": {}}
-    parameters: list[Parameter] = []
-    examples: list[str] = []
-    theme = ""
-    views: list[View] = []
-    renamed: dict[str, str] = {}
-    for key, value in fields:
-        if key == "param":
-            parameters.append(_parameter(value, source))
-        elif key == "example":
-            examples.append(value)
-        elif key == "theme":
-            if value not in THEMES:
-                raise HeaderError(
-                    f"{_where(source)}: unknown theme {value!r}",
-                    hint="Use one of " + ", ".join(THEMES),
-                )
-            theme = value
-        elif key == "view":
-            views.append(_view(value, source))
-        elif key == "renamed":
-            old, arrow, new = value.partition("->")
-            if not arrow or not old.strip() or not new.strip():
-                raise HeaderError(
-                    f"{_where(source)}: cannot read the line 'renamed: {value}'",
-                    hint="Write `# renamed: OLD -> NEW` (parameter names).",
-                )
-            renamed[old.strip()] = new.strip()
-        else:
-            kind, _, lang = key.partition(".")
-            texts[kind][lang] = value
-    names = {p.name for p in parameters}
-    for old, new in renamed.items():
-        if new not in names:
-            raise HeaderError(
-                f"{_where(source)}: {old!r} is renamed to {new!r}, which is not a parameter"
-            )
-    return Header(
-        texts["title"],
-        texts["description"],
-        tuple(parameters),
-        tuple(examples),
-        texts["question"],
-        theme,
-        tuple(views),
-        renamed,
-    )
+
+def _theme(value: str, source: Path | str) -> str:
+    if value not in THEMES:
+        raise HeaderError(
+            f"{_where(source)}: unknown theme {value!r}", hint="Use one of " + ", ".join(THEMES)
+        )
+    return value
+
+
+def _renaming(value: str, source: Path | str) -> tuple[str, str]:
+    """``OLD -> NEW`` as (old, new)."""
+    old, arrow, new = value.partition("->")
+    if not arrow or not old.strip() or not new.strip():
+        raise HeaderError(
+            f"{_where(source)}: cannot read the line 'renamed: {value}'",
+            hint="Write `# renamed: OLD -> NEW` (parameter names).",
+        )
+    return old.strip(), new.strip()
 
 
 def _view(value: str, source: Path | str) -> View:

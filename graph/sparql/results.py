@@ -166,23 +166,7 @@ def _table(result: QueryResult, *, iris: bool = False, width: int | None = None)
     if not result.variables:  # SELECT * {} and the like: solutions without a single column
         return f"(no columns; {rows_note})\n"
     variables = list(result.variables)
-    identifiers = {
-        i
-        for i in range(len(variables))
-        if any(row[i] is not None for row in result.rows)
-        and all(row[i] is None or not isinstance(row[i], ox.Literal) for row in result.rows)
-    }
-    labelled = any(v.endswith("Label") for v in variables)
-    ours = {  # columns of our own entities, each with a page and a label of its own
-        i
-        for i in identifiers
-        if all(row[i] is None or row[i].value.startswith(str(ID)) for row in result.rows)
-    }
-    paired = {i for i in identifiers if f"{variables[i]}Label" in variables}
-    hidden = set() if iris or not labelled else paired | ours
-    shown = [i for i in range(len(variables)) if i not in hidden]
-    if not shown:
-        shown, hidden = list(range(len(variables))), set()
+    identifiers, shown, hidden = _columns(result, iris)
     fallback = {  # label column -> the column of the IRI it names, shown when it is unbound
         i: variables.index(variables[i][: -len("Label")])
         for i in shown
@@ -215,6 +199,29 @@ def _table(result: QueryResult, *, iris: bool = False, width: int | None = None)
         rows_note += f"; --iris adds the columns {left_out}"
     lines.append(f"({rows_note})")
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _columns(result: QueryResult, iris: bool) -> tuple[set[int], list[int], set[int]]:
+    """(the columns of identifiers, the columns shown, the columns left out) of a table."""
+    variables = list(result.variables)
+    identifiers = {
+        i
+        for i in range(len(variables))
+        if any(row[i] is not None for row in result.rows)
+        and all(row[i] is None or not isinstance(row[i], ox.Literal) for row in result.rows)
+    }
+    labelled = any(v.endswith("Label") for v in variables)
+    ours = {  # columns of our own entities, each with a page and a label of its own
+        i
+        for i in identifiers
+        if all(row[i] is None or row[i].value.startswith(str(ID)) for row in result.rows)
+    }
+    paired = {i for i in identifiers if f"{variables[i]}Label" in variables}
+    hidden = set() if iris or not labelled else paired | ours
+    shown = [i for i in range(len(variables)) if i not in hidden]
+    if not shown:
+        shown, hidden = list(range(len(variables))), set()
+    return identifiers, shown, hidden
 
 
 def _fit(widths: list[int], room: int, identifiers: list[bool]) -> list[int]:

@@ -187,15 +187,7 @@ def check_query(text: str) -> QueryInfo:
         ) from None
 
     nodes = list(_walk(parsed))
-    services = [node for node in nodes if _named(node, "ServiceGraphPattern")]
-    if services:
-        target = services[0]["term"] if "term" in services[0] else None
-        name = f"SERVICE <{target}>" if isinstance(target, URIRef) else "SERVICE"
-        raise QueryRefusedError(
-            f"{name} is refused: queries run on the loaded data and never reach the network",
-            hint="Remove the SERVICE block. To query another endpoint, run the whole query "
-            "there with --endpoint URL.",
-        )
+    _refuse_services(nodes)
     try:
         query = translateQuery(parsed, initNs=PREFIXES)
     except RecursionError:
@@ -207,15 +199,7 @@ def check_query(text: str) -> QueryInfo:
 
     algebra = query.algebra
     from_graphs, from_named = _dataset(algebra["datasetClause"] or [])
-    for graph in [*from_graphs, *from_named]:
-        if not graph.startswith(GRAPH_BASE):
-            raise QueryRefusedError(
-                f"FROM <{graph}> is refused: only the graphs of the loaded data may be named, "
-                "and no data is fetched from elsewhere",
-                hint="Remove the FROM clause to query the whole loaded graph, or name a graph "
-                f"of the data: <{GRAPH_BASE}FILE-STEM> (one per data file), "
-                f"<{GRAPH_BASE}ontology> or <{GRAPH_BASE}inferred>.",
-            )
+    _refuse_outside_graphs([*from_graphs, *from_named])
     form = _FORMS[algebra.name]
     pv = list(algebra["PV"] or []) if "PV" in algebra else []
     order = sparql_text.variables_in_order(text)
@@ -234,6 +218,31 @@ def check_query(text: str) -> QueryInfo:
         from_named=tuple(from_named),
         uses_graph=any(_named(node, "GraphGraphPattern") for node in nodes),
     )
+
+
+def _refuse_services(nodes: list) -> None:
+    services = [node for node in nodes if _named(node, "ServiceGraphPattern")]
+    if services:
+        target = services[0]["term"] if "term" in services[0] else None
+        name = f"SERVICE <{target}>" if isinstance(target, URIRef) else "SERVICE"
+        raise QueryRefusedError(
+            f"{name} is refused: queries run on the loaded data and never reach the network",
+            hint="Remove the SERVICE block. To query another endpoint, run the whole query "
+            "there with --endpoint URL.",
+        )
+
+
+def _refuse_outside_graphs(graphs: list[str]) -> None:
+    """FROM and FROM NAMED may name the graphs of the loaded data only."""
+    for graph in graphs:
+        if not graph.startswith(GRAPH_BASE):
+            raise QueryRefusedError(
+                f"FROM <{graph}> is refused: only the graphs of the loaded data may be named, "
+                "and no data is fetched from elsewhere",
+                hint="Remove the FROM clause to query the whole loaded graph, or name a graph "
+                f"of the data: <{GRAPH_BASE}FILE-STEM> (one per data file), "
+                f"<{GRAPH_BASE}ontology> or <{GRAPH_BASE}inferred>.",
+            )
 
 
 _NESTING_HINT = (
