@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import paths
+import graph.paths as paths
 from graph.dataset.infer import infer_in_store
 from graph.dataset.sources import data_files, oxigraph_errors, read_turtle
 from graph.errors import DataFileError, display_path
