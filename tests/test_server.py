@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.server.app import ServerConfig, create_app
-from graph.server.tasks import negotiate, with_dataset
+from graph.server.reply import negotiate
+from graph.server.rewrite import with_dataset
 from graph.sparql.query import run_query
 from graph.workers.pool import PoolBusyError, QueryDeadlineError, WorkerPool
 from tests.helpers import FIXTURES
