@@ -28,6 +28,7 @@ bare Python imports (``python -X importtime``). Usage:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shutil
@@ -132,10 +133,15 @@ def imported_modules(argv: list[str], env: dict[str, str], cwd: Path) -> list[st
 
 def _third_party(modules: list[str]) -> list[str]:
     tops = dict.fromkeys(name.split(".")[0] for name in modules)
+    # importtime also names the modules a library only tried (``try: import org``): those that
+    # cannot be found are left out.
     return [
         top
         for top in tops
-        if top not in sys.stdlib_module_names and top != "graph" and not top.startswith("_")
+        if top not in sys.stdlib_module_names
+        and top != "graph"
+        and not top.startswith("_")
+        and importlib.util.find_spec(top) is not None
     ]
 
 
