@@ -7,16 +7,15 @@ import importlib
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode
+from rdflib import XSD, BNode
 
-from graph.dataset.export import from_oxigraph
 from graph.dataset.load import load
+from graph.dataset.oxigraph_terms import from_oxigraph
 from graph.dataset.validate import validate
 from graph.errors import DataSyntaxError
 from graph.rdf.vocab import INFERRED_GRAPH
 from tests.helpers import BAD, needs_shipped_data
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # The module, not the function graph/__init__.py re-exports under the same name.
 load_module = importlib.import_module("graph.dataset.load")
 
@@ -83,7 +82,7 @@ def test_a_report_is_the_same_with_statements_moved(tmp_data, monkeypatch):
 
 def test_an_ill_typed_literal_comes_before_a_later_files_syntax_error(tmp_path):
     (tmp_path / "a.ttl").write_text(
-        f'<https://example.org/s> <https://example.org/p> "abc"^^<{XSD}integer> .\n'
+        f'<https://example.org/s> <https://example.org/p> "abc"^^<{XSD.integer}> .\n'
     )
     (tmp_path / "b.ttl").write_text('<https://example.org/s> <https://example.org/p> "x"\n')
     with pytest.raises(DataSyntaxError, match=r"a\.ttl:1:\d+: \"abc\" is not a valid xsd:integer"):

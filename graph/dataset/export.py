@@ -34,7 +34,9 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
-from graph.dataset.load import Loaded, new_graph
+from graph.dataset.load import Loaded
+from graph.dataset.oxigraph_terms import from_oxigraph, to_oxigraph
+from graph.dataset.prefixes import new_graph
 from graph.errors import ExportError, display_path
 from graph.rdf.formats import RDF_FORMATS
 
@@ -138,29 +140,14 @@ def _canonical(loaded: Loaded) -> _Canonical:
 
 
 def _to_ox(term: Node, blank: dict[BNode, ox.BlankNode]) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+    # A new Oxigraph blank node per rdflib one: its label does not matter, the
+    # canonicalisation renames it.
     if isinstance(term, BNode):
         return blank.setdefault(term, ox.BlankNode())
-    if isinstance(term, Literal):
-        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-        return ox.Literal(str(term), language=term.language, datatype=datatype)
-    raise ExportError(f"cannot export the term {term!r}")
-
-
-def from_oxigraph(term: Any) -> Node:
-    """An Oxigraph term as the rdflib term the loader would have made."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    # Oxigraph gives every simple literal xsd:string; rdflib tells "x" from "x"^^xsd:string
-    # and the loader keeps only the former.
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    try:
+        return to_oxigraph(term)
+    except TypeError:
+        raise ExportError(f"cannot export the term {term!r}") from None
 
 
 # --- writers ------------------------------------------------------------------------------

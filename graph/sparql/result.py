@@ -120,8 +120,8 @@ def _bnode_id(label: str) -> str:
 
 
 def to_rdflib(term: Term):
-    # One conversion for the whole package: the exporter's, which keeps "x" and
-    # "x"^^xsd:string the same term, as the loader does.
-    from graph.dataset.export import from_oxigraph
+    # One conversion for the whole package, which keeps "x" and "x"^^xsd:string the same
+    # term, as the loader does.
+    from graph.dataset.oxigraph_terms import from_oxigraph
 
     return from_oxigraph(term)
