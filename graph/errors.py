@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from graph.dataset.validate import ValidationReport
+    from graph.dataset.report import ValidationReport
 
 __all__ = [
     "CoopGraphError",
@@ -121,8 +121,9 @@ class ValidationError(CoopGraphError):
 
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
-        count = sum(1 for v in report.violations if v.severity == "Violation")
-        super().__init__(f"the graph does not conform ({count} violation(s)):\n{report.text()}")
+        super().__init__(
+            f"the graph does not conform ({report.errors} violation(s)):\n{report.text()}"
+        )
 
 
 class ExportError(CoopGraphError):

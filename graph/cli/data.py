@@ -67,17 +67,10 @@ def validate_command(data_dir: Path | None) -> None:
     report = validate(load(data_dir))
     if report.violations:
         click.echo(report.text())
-    errors = sum(1 for v in report.violations if v.severity == "Violation")
-    others = len(report.violations) - errors
-    if report.shapes is None and not report.checks:
-        click.echo("Error: no shapes and no check queries were found.", err=True)
-        raise SystemExit(2)
-    if not report.conforms:
-        click.echo(f"{errors} violation(s), {others} warning(s)", err=True)
-        raise SystemExit(1)
-    rules = [display_path(report.shapes)] if report.shapes else []
-    rules += [f"{len(report.checks)} check queries"] if report.checks else []
-    click.echo(f"OK: the graph conforms to {' and '.join(rules)} ({others} warning(s)).")
+    summary = report.summary()
+    click.echo(summary.line, err=summary.status != 0)
+    if summary.status:
+        raise SystemExit(summary.status)
 
 
 @click.command("export")

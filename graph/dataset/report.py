@@ -1,17 +1,29 @@
 """What validation finds: one ``Violation`` per problem, gathered in a ``ValidationReport``.
 
 Both engines of ``graph.dataset.validate`` give these, and the build keeps them between runs
-(``graph.publish.buildcache``).
+(``graph.publish.buildcache``). The report also decides what ``coopgraph validate`` ends
+with (``ValidationReport.summary``): its exit status and its last line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from graph.errors import display_path
 
-__all__ = ["ValidationReport", "Violation"]
+__all__ = ["Summary", "ValidationReport", "Violation"]
+
+
+class Summary(NamedTuple):
+    """How a validation ends for the person who ran it."""
+
+    #: 0 the graph conforms (warnings allowed), 1 it has violations, 2 there were neither
+    #: shapes nor check queries to validate it against.
+    status: int
+    #: The last line: standard output when ``status`` is 0, standard error otherwise.
+    line: str
 
 
 @dataclass(frozen=True)
@@ -64,3 +76,29 @@ class ValidationReport:
     def text(self) -> str:
         """One line per result: violations first, then by file, resource, property, rule."""
         return "\n".join(v.line() for v in self.violations)
+
+    @property
+    def errors(self) -> int:
+        """How many results have severity Violation: any one of them stops conformance."""
+        return sum(1 for v in self.violations if v.severity == "Violation")
+
+    @property
+    def warnings(self) -> int:
+        """How many results are warnings or notes (``sh:Warning``, ``sh:Info``)."""
+        return len(self.violations) - self.errors
+
+    def summary(self) -> Summary:
+        """The exit status and the last line of ``coopgraph validate``.
+
+        A run that found no rule at all is an error, not a pass: a graph checked against
+        nothing would otherwise read as conforming.
+        """
+        if self.shapes is None and not self.checks:
+            return Summary(2, "Error: no shapes and no check queries were found.")
+        if not self.conforms:
+            return Summary(1, f"{self.errors} violation(s), {self.warnings} warning(s)")
+        rules = [display_path(self.shapes)] if self.shapes else []
+        rules += [f"{len(self.checks)} check queries"] if self.checks else []
+        return Summary(
+            0, f"OK: the graph conforms to {' and '.join(rules)} ({self.warnings} warning(s))."
+        )
