@@ -157,3 +157,20 @@ def test_shapes_with_a_syntax_error_name_file_line_and_column(valid, tmp_path):
     (tmp_path / "shapes.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n[] a sh:X\n")
     with pytest.raises(DataSyntaxError, match=r"shapes\.ttl:3:1: "):
         validate(valid, shapes=tmp_path / "shapes.ttl")
+
+
+def test_the_summary_gives_the_exit_status_and_the_last_line(tmp_path):
+    from graph.dataset.report import Summary
+
+    warning = Violation(None, "id:x", "", "check.rq", "", "a note", severity="Warning")
+    error = Violation(None, "id:y", "", "check.rq", "", "wrong")
+    shapes, checks = tmp_path / "shapes.ttl", [tmp_path / "a-violation.rq"]
+    passed = ValidationReport(True, [warning], shapes, checks)
+    assert (passed.errors, passed.warnings) == (0, 1)
+    assert passed.summary() == Summary(
+        0, f"OK: the graph conforms to {shapes} and 1 check queries (1 warning(s))."
+    )
+    failed = ValidationReport(False, [error, warning], None, checks)
+    assert failed.summary() == Summary(1, "1 violation(s), 1 warning(s)")
+    # Checked against nothing is not a pass, whatever the results.
+    assert ValidationReport(True, [], None, []).summary().status == 2
