@@ -23,7 +23,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from graph.dataset.load import Loaded, new_graph
+from graph.dataset.load import Loaded
+from graph.dataset.prefixes import new_graph
 from graph.rdf.formats import RDF_FORMATS
 from graph.rdf.vocab import ID, JC, PREFIXES, WD
 
@@ -97,30 +98,50 @@ def dataset_description(
     """
     graph = loaded.graph
     out = new_graph()
+    _add_about(out, modified)
+    _add_counts(out, graph)
+    _add_linksets(out, graph)
+    _add_distributions(out, base_url)
+    if base_url is not None:
+        base = base_url if base_url.endswith("/") else base_url + "/"
+        out.add((DATASET, VOID.sparqlEndpoint, URIRef(base + SPARQL_PATH)))
+        out.add((DATASET, DCAT.landingPage, URIRef(base)))
+        description = URIRef(base + ".well-known/void")
+        out.add((description, RDF.type, VOID.DatasetDescription))
+        out.add((description, FOAF.primaryTopic, DATASET))
+    return out
+
+
+def _add_about(out: Graph, modified: date | None) -> None:
+    """What the dataset is, in words, and who publishes it under which licence."""
+    ds = DATASET
+    out.add((ds, RDF.type, VOID.Dataset))
+    out.add((ds, RDF.type, DCAT.Dataset))
+    for lang, text in _TITLE.items():
+        out.add((ds, DCTERMS.title, Literal(text, lang=lang)))
+    for lang, text in _DESCRIPTION.items():
+        out.add((ds, DCTERMS.description, Literal(text, lang=lang)))
+    for lang, words in _KEYWORDS.items():
+        for word in words:
+            out.add((ds, DCAT.keyword, Literal(word, lang=lang)))
+    out.add((ds, DCTERMS.license, DATA_LICENSE))
+    out.add((ds, DCTERMS.source, SOURCE_PAGE))
+    out.add((ds, DCTERMS.conformsTo, ONTOLOGY))
+    out.add((ds, DCTERMS.publisher, PUBLISHER))
+    out.add((PUBLISHER, RDF.type, FOAF.Agent))
+    out.add((PUBLISHER, FOAF.name, Literal("jura-coop-graph")))
+    if modified is not None:
+        out.add((ds, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+
+
+def _add_counts(out: Graph, graph: Graph) -> None:
+    """The counts, all from the graph that the dumps serialise (ontology, data, derived
+    edges): triples, entities, one partition per class and per property, vocabularies."""
     ds = DATASET
 
     def add(s: Node, p: Node, o: Node) -> None:
         out.add((s, p, o))
 
-    add(ds, RDF.type, VOID.Dataset)
-    add(ds, RDF.type, DCAT.Dataset)
-    for lang, text in _TITLE.items():
-        add(ds, DCTERMS.title, Literal(text, lang=lang))
-    for lang, text in _DESCRIPTION.items():
-        add(ds, DCTERMS.description, Literal(text, lang=lang))
-    for lang, words in _KEYWORDS.items():
-        for word in words:
-            add(ds, DCAT.keyword, Literal(word, lang=lang))
-    add(ds, DCTERMS.license, DATA_LICENSE)
-    add(ds, DCTERMS.source, SOURCE_PAGE)
-    add(ds, DCTERMS.conformsTo, ONTOLOGY)
-    add(ds, DCTERMS.publisher, PUBLISHER)
-    add(PUBLISHER, RDF.type, FOAF.Agent)
-    add(PUBLISHER, FOAF.name, Literal("jura-coop-graph"))
-    if modified is not None:
-        add(ds, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date))
-
-    # Counts, all from the graph that the dumps serialise (ontology, data, derived edges).
     add(ds, VOID.triples, _integer(len(graph)))
     entities = {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(str(ID))}
     add(ds, VOID.entities, _integer(len(entities)))
@@ -148,17 +169,6 @@ def dataset_description(
 
     for vocabulary in sorted(_vocabularies([*classes, *properties])):
         add(ds, VOID.vocabulary, URIRef(vocabulary))
-
-    _add_linksets(out, graph)
-    _add_distributions(out, base_url)
-    if base_url is not None:
-        base = base_url if base_url.endswith("/") else base_url + "/"
-        add(ds, VOID.sparqlEndpoint, URIRef(base + SPARQL_PATH))
-        add(ds, DCAT.landingPage, URIRef(base))
-        description = URIRef(base + ".well-known/void")
-        add(description, RDF.type, VOID.DatasetDescription)
-        add(description, FOAF.primaryTopic, ds)
-    return out
 
 
 def void_turtle(loaded: Loaded, *, base_url: str | None = None) -> bytes:

@@ -7,7 +7,7 @@ datatypes, languages, lists of values, patterns and bounds), and each of those c
 is one pattern or one filter in SPARQL, which Oxigraph evaluates with its indexes. This
 module compiles each node shape into a few SELECT queries and reports what pySHACL would:
 the same focus node, path, value, constraint component, severity and message for every
-result (``tests/test_shapes_engine.py`` compares the two engines on every fixture).
+result (``tests/test_validate_engines.py`` compares the two engines on every fixture).
 
 A node shape that uses anything else (SPARQL-based constraints, logical constraints at the
 node level, a complex path, a property shape without its own ``sh:message``, whose default
@@ -345,10 +345,10 @@ def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> _Proper
                 return None
             counts.append((component, op, n))
 
-    queries = []
     unique = set(shapes.objects(shape, SH.uniqueLang))
     if not unique <= {Literal(True), Literal(False)}:
         return None
+    queries = []
     if Literal(True) in unique:
         text = (
             f"SELECT DISTINCT ?focus WHERE {{ {targets} ?focus {p} ?a . ?focus {p} ?b . "
@@ -356,39 +356,49 @@ def _compile_property_shape(shapes: Graph, shape: Node, targets: str) -> _Proper
             f"&& lang(?a) = lang(?b) && !sameTerm(?a, ?b)) }}"
         )
         queries.append((SH.UniqueLangConstraintComponent, text))
-
-    inner = list(shapes.objects(shape, SH.qualifiedValueShape))
-    if len(inner) > 1:
+    qualified = _qualified_queries(shapes, shape, p, targets)
+    if qualified is None:
         return None
-    if inner:
-        conforms = _inner_violation(shapes, inner[0])
-        if conforms is None:
-            return None
-        for count, component, op in (
-            (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, "<"),
-            (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, ">"),
-        ):
-            for n in shapes.objects(shape, count):
-                n = _integer(n)
-                if n is None:
-                    return None
-                matching = f"?focus {p} ?value . FILTER(!({conforms}))"
-                if count == SH.qualifiedMinCount and n == 1:
-                    text = f"SELECT ?focus WHERE {{ {targets} FILTER NOT EXISTS {{ {matching} }} }}"
-                else:
-                    text = (
-                        f"SELECT ?focus WHERE {{ {targets} OPTIONAL {{ {matching} }} }} "
-                        f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {op} {n})"
-                    )
-                queries.append((component, text))
-    elif keys & {SH.qualifiedMinCount, SH.qualifiedMaxCount}:
-        return None
+    queries += qualified
 
     values = _value_checks(shapes, shape)
     if values is None:
         return None
     severity = shapes.value(shape, SH.severity) or SH.Violation
     return _Property(shape, path, severity, messages, tuple(counts), tuple(values), tuple(queries))
+
+
+def _qualified_queries(
+    shapes: Graph, shape: Node, p: str, targets: str
+) -> list[tuple[URIRef, str]] | None:
+    """(component, query) for the qualified counts of a property shape (``p`` its path in
+    SPARQL); None when they cannot be compiled."""
+    inner = list(shapes.objects(shape, SH.qualifiedValueShape))
+    if not inner:
+        counted = {SH.qualifiedMinCount, SH.qualifiedMaxCount} & set(shapes.predicates(shape))
+        return None if counted else []
+    conforms = _inner_violation(shapes, inner[0]) if len(inner) == 1 else None
+    if conforms is None:
+        return None
+    queries = []
+    for count, component, op in (
+        (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, "<"),
+        (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, ">"),
+    ):
+        for n in shapes.objects(shape, count):
+            n = _integer(n)
+            if n is None:
+                return None
+            matching = f"?focus {p} ?value . FILTER(!({conforms}))"
+            if count == SH.qualifiedMinCount and n == 1:
+                text = f"SELECT ?focus WHERE {{ {targets} FILTER NOT EXISTS {{ {matching} }} }}"
+            else:
+                text = (
+                    f"SELECT ?focus WHERE {{ {targets} OPTIONAL {{ {matching} }} }} "
+                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {op} {n})"
+                )
+            queries.append((component, text))
+    return queries
 
 
 def _value_checks(shapes: Graph, shape: Node) -> list[tuple[URIRef, str]] | None:
