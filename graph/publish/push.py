@@ -30,6 +30,7 @@ from graph.dataset.export import serialize
 from graph.dataset.load import Loaded
 from graph.errors import CoopGraphError
 from graph.rdf.formats import RDF_FORMATS
+from graph.rdf.vocab import GRAPH_BASE
 from graph.sparql import outbound
 
 __all__ = [
@@ -151,17 +152,7 @@ def push(
     sends. Raises ``StoreUnreachableError``, ``StoreAuthError`` or ``StoreRequestError``
     (with the server's own message) instead of a traceback.
     """
-    if fmt not in CONTENT_TYPES:
-        raise StoreError(
-            f"cannot push as {fmt!r}", hint=f"Choose one of: {', '.join(CONTENT_TYPES)}."
-        )
-    if (user is None) != (password is None):
-        raise StoreAuthError("give both a user and a password, or neither")
-    if not timeout > 0:  # NaN too
-        raise StoreUsageError(
-            f"the timeout must be a positive number of seconds, not {timeout}",
-            hint="Give --timeout SECONDS, e.g. --timeout 60.",
-        )
+    _check_arguments(fmt, user, password, timeout)
     url = target_url(store_url, graph_iri)
     if graph_iri is None:  # the URL may name the graph itself (graph-uri=...)
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
@@ -200,12 +191,26 @@ def push(
 # --- helpers ------------------------------------------------------------------------------
 
 
+def _check_arguments(fmt: str, user: str | None, password: str | None, timeout: float) -> None:
+    if fmt not in CONTENT_TYPES:
+        raise StoreError(
+            f"cannot push as {fmt!r}", hint=f"Choose one of: {', '.join(CONTENT_TYPES)}."
+        )
+    if (user is None) != (password is None):
+        raise StoreAuthError("give both a user and a password, or neither")
+    if not timeout > 0:  # NaN too
+        raise StoreUsageError(
+            f"the timeout must be a positive number of seconds, not {timeout}",
+            hint="Give --timeout SECONDS, e.g. --timeout 60.",
+        )
+
+
 def _check_iri(iri: str) -> None:
     parts = urllib.parse.urlsplit(iri)
     if not parts.scheme or any(c in iri for c in ' <>"{}|\\^`') or not iri.isprintable():
         raise StoreError(
             f"{iri!r} is not an absolute IRI",
-            hint="Give the graph as a full IRI, e.g. https://w3id.org/jura-coop/graph/.",
+            hint=f"Give the graph as a full IRI, e.g. {GRAPH_BASE}.",
         )
 
 
