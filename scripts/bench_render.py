@@ -37,7 +37,8 @@ from rdflib import Graph, URIRef  # noqa: E402
 
 from graph.dataset.load import load  # noqa: E402
 from graph.network.convert import to_networkx  # noqa: E402
-from graph.page.render import initially_shown, render_html  # noqa: E402
+from graph.page.render import render_html  # noqa: E402
+from graph.page.view import initially_shown  # noqa: E402
 
 ID = "https://w3id.org/jura-coop/id/"
 SHARED = (ID + "concept/",)

@@ -16,7 +16,8 @@ import pytest
 
 from graph.dataset.load import Loaded, load
 from graph.network.convert import to_networkx
-from graph.page.render import initially_shown, opening_view, render_html
+from graph.page.render import render_html
+from graph.page.view import initially_shown, opening_view
 from tests.helpers import HOSTILE, ID, QUEBEC, RCJU, gen_synthetic
 from tests.helpers.browser import (
     ARTIFACTS,
@@ -384,7 +385,7 @@ CHROME_TEXTS = """() => {
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_no_french_is_left_in_the_chrome(open_page, shipped_page: str, lang: str) -> None:
     from graph.network.kinds import KINDS
-    from graph.page.render import UI
+    from graph.page.ui import UI
 
     # The page's own sentences (found inside longer texts too) and the names of kinds
     # (whole texts: a name from the data may contain "Territoire").

@@ -16,17 +16,9 @@ from rdflib import Graph
 
 from graph.dataset.load import Loaded, load
 from graph.network.convert import to_networkx
-from graph.page.render import (
-    DEFAULT_MAX_NODES,
-    TooManyNodesError,
-    initially_shown,
-    opening_view,
-    relation_group,
-    render_html,
-    timeline,
-    view_network,
-    write_html,
-)
+from graph.page.render import DEFAULT_MAX_NODES, TooManyNodesError, render_html, write_html
+from graph.page.timeline import timeline
+from graph.page.view import initially_shown, opening_view, relation_group, view_network
 from graph.rdf.resolve import UnknownEntityError
 from tests.helpers import HOSTILE, ID, RCJU, REPO
 from tests.helpers.page import page_data
@@ -214,7 +206,7 @@ def test_languages(shipped: Loaded) -> None:
 
 
 def test_the_page_has_every_one_of_its_words_in_each_language() -> None:
-    from graph.page.render import UI
+    from graph.page.ui import UI
 
     assert set(UI["fr"]) == set(UI["de"]) == set(UI["en"])
     assert all(text for table in UI.values() for text in table.values())

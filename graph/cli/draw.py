@@ -13,7 +13,8 @@ import click
 from graph.cli import data_option
 from graph.dataset.load import load
 from graph.errors import CoopGraphError, display_path
-from graph.page.render import DEFAULT_MAX_NODES, LANGUAGES
+from graph.page.render import DEFAULT_MAX_NODES
+from graph.page.ui import UI_LANGUAGES
 
 __all__ = ["path_command", "render_command"]
 
@@ -28,7 +29,7 @@ class NotAConstructError(CoopGraphError):
 def _lang_option(command):
     return click.option(
         "--lang",
-        type=click.Choice(LANGUAGES),
+        type=click.Choice(UI_LANGUAGES),
         default="fr",
         show_default=True,
         help="Language of the labels (falling back to French).",
