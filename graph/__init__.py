@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from graph.dataset.describe import dataset_description
     from graph.dataset.export import FORMATS, serialize, write_atomic
     from graph.dataset.load import Loaded, load
-    from graph.dataset.validate import ValidationReport, Violation, validate
+    from graph.dataset.report import ValidationReport, Violation
+    from graph.dataset.validate import validate
     from graph.errors import (
         CoopGraphError,
         DataNotFoundError,
@@ -61,7 +62,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "graph.dataset.describe": ("dataset_description",),
     "graph.dataset.export": ("FORMATS", "serialize", "write_atomic"),
     "graph.dataset.load": ("Loaded", "load"),
-    "graph.dataset.validate": ("ValidationReport", "Violation", "validate"),
+    "graph.dataset.report": ("ValidationReport", "Violation"),
+    "graph.dataset.validate": ("validate",),
     "graph.network.convert": ("to_networkx",),
     "graph.network.formats": ("NETWORK_FORMATS", "write_network"),
     "graph.network.stats": ("Stats", "stats"),

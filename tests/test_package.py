@@ -57,10 +57,12 @@ def test_coopgraph_help_imports_no_command():
 
 
 @pytest.mark.parametrize("name", graph.__all__)
-def test_every_public_name_imports(name):
+def test_every_public_name_imports_from_the_module_that_defines_it(name):
     value = getattr(graph, name)
     assert value is not None
     assert name in dir(graph)
+    # A class or function is taken from its own module, not from one that imports it.
+    assert getattr(value, "__module__", graph._WHERE[name]) == graph._WHERE[name]
 
 
 def test_an_unknown_name_is_an_attribute_error():
