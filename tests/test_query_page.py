@@ -9,7 +9,8 @@ import warnings
 
 import pytest
 
-from graph.page.query_page import COLUMN_NAMES, PAGE_LANGUAGES, WORDS, query_page
+from graph.page.query_page import query_page
+from graph.page.query_words import COLUMN_NAMES, PAGE_LANGUAGES, WORDS
 from graph.page.vocabulary import term_labels
 from graph.server.app import ServerConfig, create_app
 from graph.sparql.catalogue import THEMES, VIEWS, HeaderError, list_queries, parse_header

@@ -21,9 +21,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VANN
 from rdflib.term import Node
 
-from graph import paths
 from graph.dataset.load import Loaded, new_graph, parse_turtle
 from graph.page.html import environment
+from graph.paths import ontology_files
+from graph.rdf.terms import LANGUAGES, prefixed_name
 from graph.rdf.vocab import CONCEPT, JC
 
 __all__ = [
@@ -37,9 +38,6 @@ __all__ = [
     "ontology_html",
     "ontology_page",
 ]
-
-#: Languages in the order the page shows them; any other language follows, sorted.
-LANGUAGES = ("fr", "en", "de", "it")
 
 _PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
@@ -124,7 +122,7 @@ def ontology_graph(loaded: Loaded | None = None) -> Graph:
     if loaded is not None:
         sources = [loaded.file_graphs[path] for path in loaded.ontology_files]
     else:
-        sources = [parse_turtle(path) for path in paths.ontology_files()]
+        sources = [parse_turtle(path) for path in ontology_files()]
     for source in sources:
         for triple in source:
             graph.add(triple)
@@ -142,46 +140,11 @@ def document(graph: Graph) -> OntologyDoc:
     property_iris = [s for s in own if any((s, RDF.type, t) in graph for t in _PROPERTY_TYPES)]
     ref = _Refs(graph)
 
-    classes = [
-        Term(
-            ref=ref(c),
-            anchor=_anchor(c),
-            labels=_texts(graph, c, RDFS.label),
-            definitions=_texts(graph, c, SKOS.definition),
-            types=ref.all(graph.objects(c, RDF.type)),
-            superclasses=ref.all(graph.objects(c, RDFS.subClassOf)),
-            subclasses=ref.all(graph.subjects(RDFS.subClassOf, c)),
-            properties=ref.all(graph.subjects(RDFS.domain, c)),
-            see_also=ref.all(graph.objects(c, RDFS.seeAlso)),
-        )
-        for c in class_iris
-    ]
-    properties = [
-        Term(
-            ref=ref(p),
-            anchor=_anchor(p),
-            labels=_texts(graph, p, RDFS.label),
-            definitions=_texts(graph, p, SKOS.definition),
-            types=ref.all(graph.objects(p, RDF.type)),
-            domain=ref.all(graph.objects(p, RDFS.domain)),
-            range=ref.all(graph.objects(p, RDFS.range)),
-            superproperties=ref.all(graph.objects(p, RDFS.subPropertyOf)),
-            see_also=ref.all(graph.objects(p, RDFS.seeAlso)),
-        )
-        for p in property_iris
-    ]
+    classes = [_class(graph, ref, c) for c in class_iris]
+    properties = [_property(graph, ref, p) for p in property_iris]
     schemes = [_scheme(graph, ref, s) for s in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme))]
 
-    documented = {ontology, *own, *graph.subjects(RDF.type, SKOS.ConceptScheme)}
-    documented |= set(graph.subjects(RDF.type, SKOS.Concept))
-    external = sorted(
-        (
-            (ref(s), ref(p), ref(o))
-            for s, p, o in graph
-            if s not in documented and isinstance(s, URIRef) and isinstance(o, URIRef)
-        ),
-        key=lambda axiom: tuple(r.iri for r in axiom),
-    )
+    external = _external_axioms(graph, ref, {ontology, *own})
     license_ = graph.value(ontology, DCTERMS.license) if ontology is not None else None
     return OntologyDoc(
         iri=str(ontology or ""),
@@ -198,10 +161,53 @@ def document(graph: Graph) -> OntologyDoc:
     )
 
 
+def _class(graph: Graph, ref: _Refs, c: URIRef) -> Term:
+    return Term(
+        ref=ref(c),
+        anchor=_anchor(c),
+        labels=_texts(graph, c, RDFS.label),
+        definitions=_texts(graph, c, SKOS.definition),
+        types=ref.all(graph.objects(c, RDF.type)),
+        superclasses=ref.all(graph.objects(c, RDFS.subClassOf)),
+        subclasses=ref.all(graph.subjects(RDFS.subClassOf, c)),
+        properties=ref.all(graph.subjects(RDFS.domain, c)),
+        see_also=ref.all(graph.objects(c, RDFS.seeAlso)),
+    )
+
+
+def _property(graph: Graph, ref: _Refs, p: URIRef) -> Term:
+    return Term(
+        ref=ref(p),
+        anchor=_anchor(p),
+        labels=_texts(graph, p, RDFS.label),
+        definitions=_texts(graph, p, SKOS.definition),
+        types=ref.all(graph.objects(p, RDF.type)),
+        domain=ref.all(graph.objects(p, RDFS.domain)),
+        range=ref.all(graph.objects(p, RDFS.range)),
+        superproperties=ref.all(graph.objects(p, RDFS.subPropertyOf)),
+        see_also=ref.all(graph.objects(p, RDFS.seeAlso)),
+    )
+
+
+def _external_axioms(graph: Graph, ref: _Refs, own: set) -> list[tuple[Ref, Ref, Ref]]:
+    """The statements about terms the page does not document (other vocabularies'), as
+    (subject, predicate, object) between IRIs, in IRI order."""
+    documented = own | set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+    documented |= set(graph.subjects(RDF.type, SKOS.Concept))
+    return sorted(
+        (
+            (ref(s), ref(p), ref(o))
+            for s, p, o in graph
+            if s not in documented and isinstance(s, URIRef) and isinstance(o, URIRef)
+        ),
+        key=lambda axiom: tuple(r.iri for r in axiom),
+    )
+
+
 def ontology_html(graph: Graph | None = None) -> str:
     """The documentation page of ``graph`` (default: the shipped ontology) as HTML."""
     doc = document(graph if graph is not None else ontology_graph())
-    return environment().get_template("ontology.html").render(doc=doc, languages=LANGUAGES)
+    return environment().get_template("ontology.html").render(doc=doc)
 
 
 def ontology_page(loaded: Loaded) -> bytes:
@@ -229,6 +235,8 @@ def _anchor(iri: Node) -> str:
 
 
 def _language_key(language: str) -> tuple[int, str]:
+    """The order the page lists a term's texts in: the languages of ``LANGUAGES`` in their
+    order, then any other, sorted."""
     return (LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES), language)
 
 
@@ -241,10 +249,10 @@ def _texts(graph: Graph, subject: Node | None, predicate: URIRef) -> list[tuple[
 
 
 class _Refs:
-    """Turns IRIs into ``Ref``s: prefixed name, and a link that is safe to put in href."""
+    """Turns IRIs into ``Ref``s: prefixed name (our prefixes, graph.rdf.terms), and a link
+    that is safe to put in href."""
 
     def __init__(self, graph: Graph) -> None:
-        self.graph = graph
         self.local = {
             s
             for s in graph.subjects(RDF.type, None)
@@ -255,12 +263,7 @@ class _Refs:
 
     def __call__(self, term: Node) -> Ref:
         iri = str(term)
-        try:
-            name = term.n3(self.graph.namespace_manager) if isinstance(term, URIRef) else iri
-        except Exception:  # rdflib refuses some IRIs as prefixed names; show them whole
-            name = iri
-        if name.startswith("<") and name.endswith(">"):
-            name = iri
+        name = (prefixed_name(iri) if isinstance(term, URIRef) else None) or iri
         if term in self.local:
             href: str | None = "#" + _anchor(term)
         elif iri.startswith(("https://", "http://")):
