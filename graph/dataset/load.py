@@ -28,7 +28,7 @@ import pyoxigraph
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from graph import paths
+import graph.paths as paths
 from graph.dataset.infer import infer, infer_in_store
 from graph.dataset.oxigraph_terms import from_oxigraph
 from graph.dataset.parse import (

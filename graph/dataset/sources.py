@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from graph import paths
+import graph.paths as paths
 from graph.errors import DataFileError, DataNotFoundError, DataSyntaxError, display_path
 
 __all__ = [

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph import paths
+import graph.paths as paths
 from graph.dataset.load import Loaded, parse_turtle
 from graph.dataset.report import ValidationReport, Violation
 from graph.dataset.validate_oxigraph import StoreDescriber, run_in_store

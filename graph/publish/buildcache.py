@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph import paths
+import graph.paths as paths
 from graph.dataset.sources import data_files, read_turtle
 from graph.dataset.validate import ValidationReport, Violation
 from graph.network.stats import AxisCount, ClassCount, Stats
