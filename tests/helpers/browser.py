@@ -131,8 +131,18 @@ def measure_labels(opened: Opened) -> dict:
 
 def zoom_in_until_every_label_is_drawn(opened: Opened) -> None:
     """Scale 1 in a window large enough for the whole drawing: every label is drawn."""
+    before = opened.js("coopGraph.network.canvas.frame.canvas.width")
     opened.page.set_viewport_size({"width": 3000, "height": 2400})
-    opened.page.wait_for_timeout(200)  # vis-network follows the new size on its own
+    # vis-network sizes its canvas again on the window's resize event: wait for that
+    # (however long a busy machine takes), not for a fixed time.
+    opened.page.wait_for_function(
+        """(before) => {
+            const canvas = coopGraph.network.canvas, element = canvas.frame.canvas;
+            return element.width !== before
+                && element.width === Math.round(element.clientWidth * canvas.pixelRatio);
+        }""",
+        arg=before,
+    )
     opened.js(
         "() => { coopGraph.network.fit({animation: false});"
         " coopGraph.network.moveTo({scale: 1.0, animation: false}); }"
