@@ -13,7 +13,10 @@ from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import BNode, Graph
 
+from graph.dataset.oxigraph_terms import from_oxigraph, to_oxigraph
+from graph.dataset.prefixes import new_graph
 from graph.sparql.errors import QueryFailedError
 
 __all__ = ["QueryResult", "Term", "from_rdflib", "to_python", "to_rdflib"]
@@ -61,10 +64,8 @@ class QueryResult:
         return [dict(zip(self.variables, row, strict=True)) for row in self.values()]
 
     @cached_property
-    def graph(self):  # -> rdflib.Graph; imported lazily, most callers never need it
+    def graph(self) -> Graph:
         """CONSTRUCT and DESCRIBE: the triples as an rdflib Graph with our prefixes bound."""
-        from graph.dataset.load import new_graph
-
         graph = new_graph()
         for triple in self.triples:
             graph.add(tuple(to_rdflib(term) for term in triple))
@@ -98,21 +99,16 @@ def to_python(term: Term | None) -> Any:
 
 
 def from_rdflib(term: Any) -> Term | None:
-    from rdflib import BNode, Literal, URIRef
-
+    """A value of rdflib's answer as ours (``to_oxigraph``); None (unbound) stays None."""
     if term is None:
         return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
     if isinstance(term, BNode):
+        # rdflib's engine may label a blank node as Oxigraph would refuse (with a space).
         return ox.BlankNode(_bnode_id(str(term)))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryFailedError(f"cannot read the value {term!r}")
+    try:
+        return to_oxigraph(term)
+    except TypeError:
+        raise QueryFailedError(f"cannot read the value {term!r}") from None
 
 
 def _bnode_id(label: str) -> str:
@@ -120,8 +116,5 @@ def _bnode_id(label: str) -> str:
 
 
 def to_rdflib(term: Term):
-    # One conversion for the whole package, which keeps "x" and "x"^^xsd:string the same
-    # term, as the loader does.
-    from graph.dataset.oxigraph_terms import from_oxigraph
-
+    """Ours as rdflib's term, as the loader makes it ("x" and "x"^^xsd:string alike)."""
     return from_oxigraph(term)
