@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import XSD
 
 from graph.errors import display_path
 from graph.rdf import sparql_text
@@ -28,9 +29,8 @@ from graph.suggest import did_you_mean
 
 __all__ = ["PreparedQuery", "bind", "prepare_query"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_INTEGER = ox.NamedNode(_XSD + "integer")
+_INTEGER = ox.NamedNode(str(XSD.integer))
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import XSD, BNode, Graph
 
 from graph.dataset.oxigraph_terms import from_oxigraph, to_oxigraph
 from graph.dataset.prefixes import new_graph
@@ -24,9 +24,8 @@ __all__ = ["QueryResult", "Term", "from_rdflib", "to_python", "to_rdflib"]
 #: A value in a result row: the terms of pyoxigraph, whichever engine answered.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
-    _XSD + t
+    str(XSD[t])
     for t in (
         "integer int long short byte nonNegativeInteger positiveInteger nonPositiveInteger "
         "negativeInteger unsignedInt unsignedLong unsignedShort unsignedByte"
@@ -84,11 +83,11 @@ def to_python(term: Term | None) -> Any:
     try:
         if datatype in _INTEGER_TYPES:
             return int(term.value)
-        if datatype == _XSD + "decimal":
+        if datatype == str(XSD.decimal):
             return Decimal(term.value)
-        if datatype in (_XSD + "double", _XSD + "float"):
+        if datatype in (str(XSD.double), str(XSD.float)):
             return float(term.value)
-        if datatype == _XSD + "boolean":
+        if datatype == str(XSD.boolean):
             return term.value in ("true", "1")
     except (ValueError, InvalidOperation):
         pass
