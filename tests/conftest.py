@@ -41,6 +41,23 @@ def shipped_report(shipped: Loaded) -> ValidationReport:
 
 
 @pytest.fixture(scope="session")
+def shipped_page(shipped: Loaded) -> str:
+    """The interactive page of the shipped graph as ``render`` makes it by default, made
+    once: laying it out takes seconds."""
+    from graph.page.render import render_html
+
+    return render_html(shipped.graph)
+
+
+@pytest.fixture(scope="session")
+def shipped_map_page(shipped: Loaded) -> str:
+    """The same page with the places on the map (``render --layout geo``), made once."""
+    from graph.page.render import render_html
+
+    return render_html(shipped.graph, layout="geo")
+
+
+@pytest.fixture(scope="session")
 def valid() -> Loaded:
     """The small valid fixture data (tests/fixtures/valid) with the shipped ontology."""
     return load(VALID)

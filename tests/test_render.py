@@ -28,8 +28,8 @@ MEMBERSHIP = "http://www.w3.org/ns/org#Membership"
 
 
 @pytest.fixture(scope="module")
-def page(shipped: Loaded) -> str:
-    return render_html(shipped.graph)
+def page(shipped_page: str) -> str:
+    return shipped_page
 
 
 @pytest.fixture(scope="module")
@@ -195,12 +195,13 @@ def test_too_many_nodes_is_refused_with_a_way_out(shipped: Loaded) -> None:
 
 
 def test_languages(shipped: Loaded) -> None:
-    data = page_data(render_html(shipped.graph, lang="de"))
+    german = render_html(shipped.graph, lang="de")
+    data = page_data(german)
     assert data["lang"] == "de"
     labels = {node["id"]: node["label"] for node in data["nodes"]}
     assert labels[ID + "land-bade-wurtemberg"] == "Land Baden-Württemberg"
     assert labels[ID + "ficd"].startswith("Fédération interjurassienne")  # French fallback
-    assert '<html lang="de">' in render_html(shipped.graph, lang="de")
+    assert '<html lang="de">' in german
     with pytest.raises(ValueError):
         render_html(shipped.graph, lang="rm")
 
@@ -212,8 +213,8 @@ def test_the_page_has_every_one_of_its_words_in_each_language() -> None:
     assert all(text for table in UI.values() for text in table.values())
 
 
-def test_geo_layout_puts_places_on_the_map(shipped: Loaded) -> None:
-    data = page_data(render_html(shipped.graph, layout="geo"))
+def test_geo_layout_puts_places_on_the_map(shipped_map_page: str) -> None:
+    data = page_data(shipped_map_page)
     where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"] if not node["hidden"]}
     delemont, strasbourg = where[RCJU], where[ID + "region-grand-est"]
     besancon = where[ID + "region-bourgogne-franche-comte"]
@@ -229,7 +230,9 @@ def test_geo_layout_puts_places_on_the_map(shipped: Loaded) -> None:
     assert set(where) == set(placed)
 
 
-def test_the_opening_view_draws_the_cooperation_and_lists_the_rest(shipped: Loaded) -> None:
+def test_the_opening_view_draws_the_cooperation_and_lists_the_rest(
+    shipped: Loaded, page: str
+) -> None:
     network = to_networkx(shipped.graph)
     view = opening_view(network)
     groups = {relation_group(network.edges[e]) for e in view.edges}
@@ -240,7 +243,7 @@ def test_the_opening_view_draws_the_cooperation_and_lists_the_rest(shipped: Load
     # Linked to nothing drawn: the tasks only qualified relations mention, the agreements.
     assert ID + "concept/tache-gestion-enveloppe" in view.listed
     assert ID + "accord/entente-jura-quebec-1983" in view.listed
-    data = page_data(render_html(shipped.graph))
+    data = page_data(page)
     hidden = {node["id"] for node in data["nodes"] if node["hidden"]}
     assert set(view.listed) <= hidden
     assert {g["key"]: g["on"] for g in data["groups"]} == {
@@ -252,8 +255,8 @@ def test_the_opening_view_draws_the_cooperation_and_lists_the_rest(shipped: Load
     }
 
 
-def test_the_canton_is_in_the_middle_and_each_axis_has_its_side(shipped: Loaded) -> None:
-    data = page_data(render_html(shipped.graph))
+def test_the_canton_is_in_the_middle_and_each_axis_has_its_side(page: str) -> None:
+    data = page_data(page)
     where = {node["id"]: (node["x"], node["y"]) for node in data["nodes"]}
     assert data["centre"] == RCJU and where[RCJU] == (0, 0)
 
@@ -347,7 +350,7 @@ def test_the_slider_shows_what_the_as_of_year_query_answers(page: str, year: int
         assert bool(edge.get("undated")) == bool(row["startUnknown"])
 
 
-def test_a_body_bears_the_name_of_the_year(shipped: Loaded) -> None:
+def test_a_body_bears_the_name_of_the_year(shipped: Loaded, page: str) -> None:
     network = to_networkx(shipped.graph)
     names = timeline(shipped.graph, network).names[ID + "arcjurassien-org"]
 
@@ -358,7 +361,7 @@ def test_a_body_bears_the_name_of_the_year(shipped: Loaded) -> None:
     assert name(1995) == "Communauté de travail du Jura"
     assert name(2010) == "Conférence TransJurassienne"
     assert name(2022) is None  # today's name
-    data = page_data(render_html(shipped.graph))
+    data = page_data(page)
     assert data["firstYear"] <= 1975 and data["lastYear"] >= 2021
 
 
@@ -393,11 +396,11 @@ def test_rendering_leaves_the_recursion_limit_as_it_was() -> None:
 
 
 def test_build_draws_the_cantons_neighbourhood_when_the_whole_graph_is_too_big(
-    shipped: Loaded,
+    shipped: Loaded, page: str
 ) -> None:
     from graph.page.render import render_loaded
 
-    whole = page_data(render_loaded(shipped).decode())
+    whole = page_data(page)  # what render_loaded gives while the whole graph fits
     limit = len(whole["nodes"]) - 1
     part = page_data(render_loaded(shipped, max_nodes=limit).decode())
     ids = {node["id"] for node in part["nodes"]}
