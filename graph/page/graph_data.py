@@ -31,7 +31,7 @@ from graph.page.view import (
     sorted_edges,
 )
 from graph.page.vis import LABEL_MIN_PX, vis_items
-from graph.rdf.terms import labels_of, pick_label
+from graph.rdf.terms import LANGUAGES, labels_of, pick_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -51,9 +51,6 @@ TITLE_WIDTH = 190
 #: The canvas of the page in a window of 1400 x 900 CSS px, less the margin of its fit: the
 #: size the opening view is made for.
 REFERENCE_CANVAS = (852, 827)
-#: The languages a canvas label falls back to, in this order, when the page's has none:
-#: the order of the page's script (pickTagged in graph/templates/graph.html).
-CAPTION_FALLBACK = ("fr", "en", "de", "it")
 
 
 def page_data(
@@ -83,6 +80,8 @@ def page_data(
         "ui": page_words(),
         **_legend(network, view),
         "labelMinPx": LABEL_MIN_PX,
+        # The order a label falls back in (the page's script picks labels as pick_label).
+        "labelOrder": list(LANGUAGES),
         "sectors": sectors,
         "titleFont": drawing.title_font,
         # The slider runs from the earliest dated fact to the current year (the page reads
@@ -319,7 +318,7 @@ def _captions(attributes: dict[str, Any]) -> dict[str, str]:
     captions = {}
     for lang in UI_LANGUAGES:
         text, tag = str(attributes.get("iri", "")), ""
-        for candidate in (lang, *CAPTION_FALLBACK, "none"):
+        for candidate in (lang, *LANGUAGES, "none"):
             if labels.get(candidate):
                 text, tag = labels[candidate], candidate
                 break
@@ -357,7 +356,7 @@ def _axis_titles(
         labels = labels_of(graph, URIRef(axis))
         texts = []
         for lang in languages:
-            for candidate in (lang, *CAPTION_FALLBACK, ""):
+            for candidate in (lang, *LANGUAGES, ""):
                 if labels.get(candidate):
                     tag = "" if candidate in (lang, "") else f" [{candidate}]"
                     texts.append(labels[candidate] + tag)
