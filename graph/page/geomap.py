@@ -40,7 +40,7 @@ from graph.page.footprint import Footprint, label_size, longest_word
 from graph.page.graph_data import REFERENCE_CANVAS
 from graph.page.map_geometry import INSETS, OPENING, Frame, box_at, flat, frames, geometry, km
 from graph.page.map_geometry import within as within_box
-from graph.page.map_labels import PLACE_FONT, MapNames, towns, widest, write_names
+from graph.page.map_labels import PLACE_FONT, MapNames, names_of, towns, widest, write_names
 from graph.page.map_places import (
     GOVERNING,
     SPATIAL,
@@ -364,11 +364,7 @@ def _insets(
             None,
         )
         if country:
-            title = {
-                lang: network.nodes[country].get(f"label_{lang}")
-                or network.nodes[country].get("label_fr", code)
-                for lang in UI_LANGUAGES
-            }
+            title = names_of(network, country, default=code)
         else:
             title = dict.fromkeys(UI_LANGUAGES, code)
         distance = None

@@ -13,7 +13,7 @@ from graph.page.footprint import label_size
 from graph.page.map_geometry import INSET_TITLE, OPENING, Frame, overlap, within
 from graph.page.map_places import Outline, Place
 from graph.page.ui import UI_LANGUAGES
-from graph.rdf.terms import labels_of
+from graph.rdf.terms import labels_of, pick_label
 from graph.rdf.vocab import WGS
 
 if TYPE_CHECKING:
@@ -29,25 +29,29 @@ FONTS = {"country": 13.5, "town": PLACE_FONT, "territory": TERRITORY_FONT}
 
 def towns(graph: Graph) -> list[tuple[float, float, dict[str, str]]]:
     """The places of the data with coordinates: (lon, lat, language -> name) in each
-    language of the page (the French name where a language has none)."""
+    language of the page (``pick_label``'s choice where a language has none)."""
     found = []
     for place in sorted(set(graph.subjects(WGS.lat, None))):
         lat, lon = graph.value(place, WGS.lat), graph.value(place, WGS.long)
         if lat is None or lon is None:
             continue
         names = labels_of(graph, place)
-        texts = {lang: names.get(lang) or names.get("fr") or "" for lang in UI_LANGUAGES}
+        texts = {lang: pick_label(names, lang) for lang in UI_LANGUAGES}
         found.append((float(lon), float(lat), texts))
     return found
 
 
-def names_of(network: nx.MultiDiGraph, node: str) -> dict[str, str]:
-    """An entity's name in each language of the page (the French name where it has none)."""
+def names_of(network: nx.MultiDiGraph, node: str, default: str = "") -> dict[str, str]:
+    """An entity's name in each language of the page (``pick_label``'s choice where it has
+    none in a language; ``default`` where it has no name at all)."""
     attributes = network.nodes[node]
-    return {
-        lang: attributes.get(f"label_{lang}") or attributes.get("label_fr", "")
-        for lang in UI_LANGUAGES
+    # The network keeps an untagged label as label_none; pick_label knows it as "".
+    labels = {
+        "" if k == "label_none" else k.removeprefix("label_"): v
+        for k, v in attributes.items()
+        if k.startswith("label_")
     }
+    return {lang: pick_label(labels, lang, default) for lang in UI_LANGUAGES}
 
 
 def widest(texts: dict[str, str], font: float) -> float:
