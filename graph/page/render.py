@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILD_FALLBACK_FOCUS",
     "DEFAULT_MAX_NODES",
-    "LANGUAGES",
     "TooManyNodesError",
     "render_html",
     "render_loaded",
@@ -60,9 +59,6 @@ __all__ = [
 DEFAULT_MAX_NODES = 3000
 #: The vis-network copy that pyvis ships, inlined into the page.
 VIS_DIR = "templates/lib/vis-9.1.2"
-#: The languages ``render_html`` draws in (graph.page.ui.UI_LANGUAGES), under the name
-#: callers outside the package import.
-LANGUAGES = UI_LANGUAGES
 
 
 class TooManyNodesError(ExportError):

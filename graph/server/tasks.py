@@ -356,8 +356,8 @@ def _completions(task: CompletionTask, data_dir: Path | None) -> Reply:
 
 def _network(task: NetworkTask, data_dir: Path | None) -> Reply:
     """The graph page of a CONSTRUCT or DESCRIBE answer, for the query page's network view."""
-    from graph.page.render import LANGUAGES as DRAWN_IN
     from graph.page.render import TooManyNodesError, render_html
+    from graph.page.ui import UI_LANGUAGES as DRAWN_IN
     from graph.sparql.query import run_query
 
     if task.name is not None:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD
+from rdflib import DCTERMS, ORG, RDFS, SKOS, XSD
 
 from graph.errors import display_path
 from graph.rdf import sparql_text
-from graph.rdf.terms import short_name
-from graph.rdf.vocab import CONCEPT, ID, INSTANCE_PATHS, PREFIXES
+from graph.rdf.resolve import Candidate, UnknownEntityError, resolve_entity
+from graph.rdf.vocab import JC, PREFIXES
 from graph.sparql.catalogue import Header, Parameter, QueryNotFoundError, find_query, parse_header
 from graph.sparql.engines import Runner
 from graph.sparql.errors import ParameterError
@@ -29,7 +29,6 @@ from graph.suggest import did_you_mean
 
 __all__ = ["PreparedQuery", "bind", "prepare_query"]
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
 _INTEGER = ox.NamedNode(str(XSD.integer))
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -264,65 +263,43 @@ def _iri(value: str) -> ox.NamedNode | None:
 
 
 def _entity(name: str, value: str, runner: Runner) -> ox.NamedNode:
-    """A slug or a label, looked up in the data."""
-    if _SLUG.match(value):
-        candidates = [f"{ID}{value}", *(f"{ID}{p}/{value}" for p in INSTANCE_PATHS.values())]
-        candidates.append(f"{CONCEPT}{value}")
-        listed = " ".join(f"<{c}>" for c in candidates)
-        found = _first_column(
-            runner,
-            f"SELECT ?e WHERE {{ VALUES ?e {{ {listed} }} FILTER EXISTS {{ ?e ?p ?o }} }}",
-        )
-        if found:
-            # id: first: a slug names the body, whose territory may share it (terr:jura).
-            found.sort(key=lambda t: candidates.index(t.value))
-            return found[0]
-    label = str(ox.Literal(value.lower()))
-    found = _first_column(
-        runner,
-        f"SELECT DISTINCT ?e WHERE {{ ?e <{_SKOS}prefLabel>|<{_SKOS}altLabel> ?l . "
-        f"FILTER(LCASE(STR(?l)) = {label}) }}",
-    )
-    if len(found) > 1:
-        # A body and the territory it governs often share a name (Vallée d'Aoste): the
-        # label then means the body, as the modelling guide keeps partners apart from places.
-        listed = " ".join(str(t) for t in found)
-        governed = _first_column(
-            runner,
-            f"SELECT DISTINCT ?t WHERE {{ VALUES ?b {{ {listed} }} VALUES ?t {{ {listed} }} "
-            "?b <http://purl.org/dc/terms/spatial> ?t }",
-        )
-        found = [t for t in found if t not in governed]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        names = ", ".join(sorted(short_name(t.value) for t in found))
-        raise ParameterError(
-            f"{value!r} is the label of several entities: {names}",
-            hint=f"Give {name} as one of these prefixed names.",
-        )
-    raise ParameterError(
-        f"no entity has the slug or the label {value!r} (parameter {name})",
-        hint=did_you_mean(value, _entity_names(runner, slug=bool(_SLUG.match(value))))
-        + "Give a slug (rcju), a prefixed name (id:rcju), a full IRI or an exact label.",
-    )
+    """The entity a slug or a label names, by the rules every command uses (rdf.resolve)."""
+    try:
+        iri = resolve_entity(value, _candidates(runner), context=f"parameter {name}")
+    except UnknownEntityError as error:
+        # The parameter's own error class (exit status 2 either way), with the resolver's
+        # message and hint.
+        raise ParameterError(str(error), hint=error.hint) from None
+    return ox.NamedNode(iri)
 
 
-def _entity_names(runner: Runner, *, slug: bool) -> list[str]:
-    """What an entity parameter may be given as: labels, and slugs when ``slug``."""
-    _, rows = runner.select(
-        f"SELECT ?e ?l WHERE {{ ?e <{_SKOS}prefLabel>|<{_SKOS}altLabel> ?l }}", None
-    )
-    slugs, labels = [], []
-    for entity, label in rows:
-        if slug and isinstance(entity, ox.NamedNode) and entity.value.startswith(str(ID)):
-            local = entity.value[len(str(ID)) :]
-            slugs.append(local if "/" not in local else short_name(entity.value))
-        if isinstance(label, ox.Literal):
-            labels.append(label.value)
-    return slugs + labels  # a slug first: quebec rather than Québec for quebek
+#: Every named thing with its labels, and whether it is a place or an event (which give way
+#: to a body of the same name): the candidates of ``graph.rdf.resolve``.
+_CANDIDATES = f"""PREFIX skos: <{SKOS}> PREFIX rdfs: <{RDFS}> PREFIX dct: <{DCTERMS}>
+PREFIX org: <{ORG}> PREFIX jc: <{JC._NS}>
+SELECT ?e ?l ?yields WHERE {{
+  {{ SELECT DISTINCT ?e WHERE {{ ?e ?p ?o FILTER(isIRI(?e)) }} }}
+  OPTIONAL {{ ?e skos:prefLabel|skos:altLabel|rdfs:label|dct:title ?l }}
+  BIND(EXISTS {{ ?e a/rdfs:subClassOf* ?c VALUES ?c {{ jc:Territory org:ChangeEvent }} }}
+       AS ?yields)
+}}"""
 
 
-def _first_column(runner: Runner, text: str) -> list[ox.NamedNode]:
-    _, rows = runner.select(text, None)
-    return [row[0] for row in rows if isinstance(row[0], ox.NamedNode)]
+def _candidates(runner: Runner) -> list[Candidate]:
+    """The candidates of the runner's data, listed once for as long as the data is loaded."""
+    holder = getattr(runner, "data", runner)  # the cached store, else the endpoint runner
+    found = getattr(holder, "entity_candidates", None)
+    if found is None:
+        _, rows = runner.select(_CANDIDATES, None)
+        labels: dict[str, list[str]] = {}
+        yields: dict[str, bool] = {}
+        for entity, label, place in rows:
+            if not isinstance(entity, ox.NamedNode):
+                continue
+            names = labels.setdefault(entity.value, [])
+            if isinstance(label, ox.Literal) and label.value not in names:
+                names.append(label.value)
+            yields[entity.value] = isinstance(place, ox.Literal) and place.value == "true"
+        found = [Candidate(iri, tuple(sorted(names)), yields[iri]) for iri, names in labels.items()]
+        holder.entity_candidates = found
+    return found
