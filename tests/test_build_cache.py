@@ -138,6 +138,7 @@ def test_the_cache_can_be_turned_off(tmp_data, tmp_path, monkeypatch):
 
 
 def test_the_cache_keeps_a_few_builds(cache, tmp_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(buildcache, "KEEP", 2)  # the rule, with fewer builds to make
     data = tmp_data()
     for i in range(buildcache.KEEP + 2):
         (data / "extra.ttl").write_text(f"<https://w3id.org/jura-coop/id/x{i}> a <urn:x> .\n")

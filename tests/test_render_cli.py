@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
@@ -70,6 +71,8 @@ def test_render_command_draws_other_data(tmp_path: Path) -> None:
     assert len(page_data(target.read_text())["nodes"]) == 24
 
 
+# Slow: another network laid out; the server's /network route draws the same catalogue query.
+@pytest.mark.slow
 def test_render_command_with_a_catalogue_query(tmp_path: Path) -> None:
     target = tmp_path / "network.html"
     result = CliRunner().invoke(cli, ["render", "--query", "network", "-o", str(target)])
