@@ -13,7 +13,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["closest", "did_you_mean"]
+__all__ = ["closest", "did_you_mean", "fold"]
 
 #: How alike two names must be (difflib's ratio, 0 to 1) for one to be suggested.
 CUTOFF = 0.6
@@ -21,19 +21,21 @@ CUTOFF = 0.6
 NEAR = 0.12
 
 
-def _plain(text: str) -> str:
+def fold(text: str) -> str:
+    """Lower case without accents, spaces collapsed: how names compare and sort everywhere
+    (``Québec`` is ``quebec``, ``Ö`` sorts with ``O``)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def closest(word: str, candidates: Iterable[str], n: int = 3, cutoff: float = CUTOFF) -> list[str]:
     """Up to ``n`` of ``candidates`` most like ``word``, the most alike first."""
-    plain = _plain(word)
+    plain = fold(word)
     local = plain.rpartition(":")[2]
     scored: dict[str, float] = {}
     seen: set[str] = set()
     for candidate in candidates:
-        other = _plain(candidate)
+        other = fold(candidate)
         if candidate == word or other in seen:
             continue  # Quebec and québec are one suggestion: the first one given
         seen.add(other)

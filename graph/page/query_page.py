@@ -12,7 +12,6 @@ change of data, not of the template.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass
 
 from graph.page.query_words import (
@@ -23,6 +22,7 @@ from graph.page.query_words import (
     VALUE_NAMES,
     WORDS,
 )
+from graph.suggest import fold
 
 __all__ = ["OPENING_QUERY", "QueryPage", "catalogue_data", "query_page"]
 
@@ -36,12 +36,6 @@ class QueryPage:
 
     html: bytes
     csp: str
-
-
-def _plain(text: str) -> str:
-    """A sort key that puts Ö with O and É with E, whatever the case."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _by_language(text: str) -> dict[str, str]:
@@ -91,7 +85,7 @@ def _themes(lang: str) -> list[dict]:
             continue
         names = THEMES.get(theme, {})
         name = THEME_NAMES_IT.get(theme) if lang == "it" else names.get(lang)
-        entries.sort(key=lambda e: (_plain(e.title_in(lang)), e.name))
+        entries.sort(key=lambda e: (fold(e.title_in(lang)), e.name))
         themes.append(
             {
                 "key": theme,

@@ -32,14 +32,13 @@ do not depend on where the entities live.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.errors import CoopGraphError
 from graph.rdf.terms import prefixed_name, short_name
 from graph.rdf.vocab import CONCEPT, ID, INSTANCE_PATHS, PREFIXES
-from graph.suggest import did_you_mean
+from graph.suggest import did_you_mean, fold
 
 __all__ = ["Candidate", "UnknownEntityError", "expand_iri", "fold", "resolve_entity"]
 
@@ -78,12 +77,6 @@ class Candidate:
     labels: tuple[str, ...] = ()
     #: A place or an event: when it fits a label as well as a body does, the body is meant.
     yields: bool = False
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, spaces collapsed: how a typed name and a label compare."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def expand_iri(text: str) -> str | None:
