@@ -31,7 +31,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from graph.dataset.infer import QUALIFIED
@@ -60,8 +60,8 @@ _NOT_ENTITIES = {
     OWL.Ontology,
     RDF.Property,
     RDFS.Class,
-    URIRef("http://www.w3.org/ns/shacl#NodeShape"),
-    URIRef("http://www.w3.org/ns/shacl#PropertyShape"),
+    SH.NodeShape,
+    SH.PropertyShape,
 }
 
 #: The classes of the qualified relations (``graph.dataset.infer.QUALIFIED``): drawn as one

@@ -14,10 +14,11 @@ import functools
 from importlib.resources import files
 
 import pyoxigraph as ox
+from rdflib import RDFS
 
 __all__ = ["term_labels"]
 
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_LABEL = str(RDFS.label)
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ import unicodedata
 import pyoxigraph as ox
 
 from graph.errors import CoopGraphError
+from graph.rdf.formats import RDF_FORMATS, RESULT_FORMATS
 from graph.rdf.terms import prefixed_name
 from graph.rdf.vocab import ID, PREFIXES
 from graph.sparql.result import QueryResult, Term
@@ -41,17 +42,11 @@ FORMATS: dict[str, tuple[str, ...]] = {
 DEFAULT_FORMAT = {kind: formats[0] for kind, formats in FORMATS.items()}
 ALL_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
 
+#: Our result and RDF format names -> Oxigraph's, from the one table (graph.rdf.formats).
 _RESULTS_FORMATS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
+    name: getattr(ox.QueryResultsFormat, f.oxigraph) for name, f in RESULT_FORMATS.items()
 }
-_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+_RDF_FORMATS = {name: getattr(ox.RdfFormat, f.oxigraph) for name, f in RDF_FORMATS.items()}
 #: Narrowest a table column gets when the table must shrink to fit the terminal.
 _MIN_WIDTH = 6
 #: Narrowest an identifier column gets before the label columns start to give way.

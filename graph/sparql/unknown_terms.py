@@ -20,6 +20,7 @@ import functools
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
+from rdflib import RDF, XSD
 
 from graph.rdf import sparql_text
 from graph.rdf.terms import short_name
@@ -33,11 +34,9 @@ KNOWN_LIMIT = 50_000
 #: Runs a SELECT on the data and returns its rows (``graph.sparql.engines``' runners do).
 Select = Callable[[str], Sequence[tuple]]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: Never terms of the data, though they are IRIs: datatypes and the like.
-_SKIPPED_NAMESPACES = (_XSD, "http://www.w3.org/2005/xpath-functions#")
-_SKIPPED = {_RDF + "langString", _RDF + "PlainLiteral", _RDF + "nil", _RDF + "type"}
+_SKIPPED_NAMESPACES = (str(XSD), "http://www.w3.org/2005/xpath-functions#")
+_SKIPPED = {str(RDF.langString), str(RDF.PlainLiteral), str(RDF.nil), str(RDF.type)}
 _GRAPH_WORDS = {"FROM", "NAMED", "GRAPH", "PREFIX", "BASE", "SERVICE", "USING", "WITH"}
 
 
