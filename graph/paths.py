@@ -51,3 +51,9 @@ def shapes_path() -> Path:
 def checks_dir() -> Path:
     """The folder of the ``*-violation.rq`` SPARQL checks."""
     return ontology_dir() / "checks"
+
+
+def check_files(folder: Path | None = None) -> list[Path]:
+    """The ``*-violation.rq`` checks of ``folder`` (default: the shipped ones), sorted."""
+    folder = checks_dir() if folder is None else folder
+    return sorted(folder.glob("*-violation.rq")) if folder.is_dir() else []

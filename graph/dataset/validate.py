@@ -49,7 +49,7 @@ def validate(
     shapes_file = _existing(shapes, paths.shapes_path())
     checks_folder = _existing(checks_dir, paths.checks_dir())
     shapes_graph = parse_turtle(shapes_file) if shapes_file is not None else None
-    checks = sorted(checks_folder.glob("*-violation.rq")) if checks_folder else []
+    checks = paths.check_files(checks_folder) if checks_folder else []
     if engine == "pyshacl":
         loaded = target if isinstance(target, Loaded) else None
         graph = target.graph if isinstance(target, Loaded) else target

@@ -86,8 +86,7 @@ def build_key(data_dir: Path | None, filenames: Sequence[str]) -> str:
     shapes = paths.shapes_path()
     if shapes.exists():
         add("shapes", str(shapes), read_turtle(shapes))
-    checks = paths.checks_dir()
-    for check in sorted(checks.glob("*-violation.rq")) if checks.is_dir() else []:
+    for check in paths.check_files():
         add("check", str(check), check.read_bytes())
     return digest.hexdigest()
 
