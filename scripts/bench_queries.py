@@ -45,10 +45,16 @@ import gen_synthetic  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
-from graph import paths, sparql_text  # noqa: E402
+from graph import paths  # noqa: E402
 from graph.dataset.load import load  # noqa: E402
-from graph.sparql import answer, engines, prepare  # noqa: E402
-from graph.sparql import safety
+from graph.dataset.sources import data_files  # noqa: E402
+from graph.rdf import sparql_text  # noqa: E402
+from graph.sparql import (  # noqa: E402
+    answer,
+    engines,
+    prepare,
+    safety,  # noqa: E402
+)
 from graph.sparql.catalogue import list_queries  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
 from graph.sparql.store import OxigraphData, add_inferred  # noqa: E402
@@ -119,14 +125,14 @@ def ratio(value: float | None, reference: float) -> str:
 
 
 def bench_size(size: int, folder: Path, runs: int, rdflib_max: int, only: set[str]) -> None:
-    data_files = sorted(folder.glob("*.ttl"))
-    files = [*paths.ontology_files(), *data_files]
-    triples = sum(1 for _ in ox.parse(path=str(data_files[0]), format=ox.RdfFormat.TURTLE))
+    data = list(data_files(folder))
+    files = [*paths.ontology_files(), *data]
+    triples = sum(1 for _ in ox.parse(path=str(data[0]), format=ox.RdfFormat.TURTLE))
     with_rdflib = size <= rdflib_max
     print(f"\n### {size:,} triples (synthetic: {triples:,}; with the ontology)\n")
 
     load_runs = max(1, min(runs, 3))
-    ours_load, _ = timed(lambda: OxigraphData(paths.ontology_files(), data_files), load_runs)
+    ours_load, _ = timed(lambda: OxigraphData(paths.ontology_files(), data), load_runs)
     native_load, store = timed(lambda: native_store(files), load_runs)
     parser_only, _ = timed(
         lambda: [ox.Store().bulk_load(path=str(p), format=ox.RdfFormat.TURTLE) for p in files],
@@ -177,7 +183,7 @@ def bench_size(size: int, folder: Path, runs: int, rdflib_max: int, only: set[st
         first = (time.perf_counter() - start) * 1000
         ours, result = timed(lambda e=entry: run_query(e.name, data_dir=folder), runs)
         text = result.query
-        native, answer = timed(lambda t=text: read_all(store.query(t)), runs)
+        native, _ = timed(lambda t=text: read_all(store.query(t)), runs)
         size_of = len(result.rows or result.triples) if result.kind != "ask" else 1
         line = (
             f"| {entry.name} | {size_of} | {first:.1f} | {ours:.2f} | {native:.2f} | "

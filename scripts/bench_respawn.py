@@ -31,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from graph.dataset.sources import data_files  # noqa: E402
 from graph.server.tasks import SparqlTask  # noqa: E402
 from graph.workers.pool import QueryDeadlineError, WorkerPool  # noqa: E402
 
@@ -70,7 +71,7 @@ def _bulk_load(data: Path) -> tuple[float, int]:
         "for p in sys.argv[1:]: s.bulk_load(path=p, format=ox.RdfFormat.TURTLE)\n"
         "print(time.perf_counter() - t, len(s))\n"
     )
-    files = [str(p) for p in sorted(data.glob("*.ttl"))]
+    files = [str(p) for p in data_files(data)]
     out = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(out.stderr)

@@ -42,9 +42,9 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from graph import sparql_text  # noqa: E402
 from graph.dataset.export import serialize  # noqa: E402
 from graph.dataset.load import load  # noqa: E402
+from graph.rdf import sparql_text  # noqa: E402
 from graph.rdf.vocab import PREFIXES  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
 
