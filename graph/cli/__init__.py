@@ -2,7 +2,8 @@
 
 Each command parses its options, calls one library function and prints the result. Library
 errors become ``Error: ...`` plus a hint on stderr, with the error's exit code and no
-traceback.
+traceback. May import every room (docs/architecture.md), each command's module only
+when that command runs.
 
 Adding a command: write it in a module of this folder as a ``click.Command`` and name it in
 ``LAZY_COMMANDS``. Its module is imported only when it runs, so a command with heavy imports
