@@ -1,34 +1,52 @@
 #!/usr/bin/env python3
-"""Benchmark ``coopgraph serve`` against rdflib-endpoint on the same data and the same queries.
+"""Benchmark ``coopgraph serve`` against the servers people would pick instead, on the same
+data and the same queries.
 
-Both servers run on 127.0.0.1 on this machine, each in its own process; the load comes from
-this process (asyncio, one keep-alive connection per client, raw HTTP/1.1 so that the client
-costs little). For each catalogue query (three by default: its parameters bound, the
-prefixes it uses declared, the same bytes to both servers) and for 1, 8 and 32 concurrent
-clients, a fixed number of GET requests; reported: requests per second, p50 and p99
-latency, errors, and the ratio of throughputs. Before timing, both servers must return the
-same number of rows.
+The servers, each in its own processes on 127.0.0.1 on this machine (``--servers``):
+
+- ``coopgraph``: ``coopgraph serve`` on the data folder (``--data``, default: the shipped data);
+- ``oxigraph``: Oxigraph's own server (``oxigraph serve-read-only``, from the ``oxigraph``
+  package on PyPI), its store loaded beforehand with ``oxigraph load``;
+- ``virtuoso``: Virtuoso Open Source 7 (Debian's ``virtuoso-opensource``), its own database
+  and ini in a temporary folder, loopback ports, the data bulk-loaded with ``ld_dir`` into one
+  graph, queried with ``default-graph-uri``;
+- ``rdflib-endpoint`` and ``rdflib-endpoint-oxigraph`` (its ``--store Oxigraph``).
+
+Every server but ours gets the same N-Triples dump: our export of the data folder (ontology,
+data and derived edges), which is what ``coopgraph serve`` itself loads. For each catalogue
+query (its default parameters bound, the prefixes it uses declared, the same bytes to every
+server) every server must first answer the same number of rows (a check, not a benchmark).
+Then, for 1, 8 and 32 concurrent clients, each server is loaded for ``--seconds`` per point,
+and the whole is repeated ``--rounds`` times, the servers taking turns point by point so that
+the noise of a busy machine falls on all of them alike. Reported: the median requests per
+second with the min-max over rounds, the CPU time the server's processes spent per request
+(from /proc, the server and all its child processes), and the ratio of ``coopgraph serve``'s
+throughput to each other server's (median of the per-round ratios, min-max). The load comes
+from this process (asyncio, one keep-alive connection per client, raw HTTP/1.1 GET with the
+query in the URL, so that the client costs little).
 
 rdflib-endpoint is not a dependency of the project: install it for the benchmark only,
 best in its own virtual environment, and pass that interpreter with --rdflib-endpoint::
 
     python -m venv /tmp/rdflib-endpoint
     /tmp/rdflib-endpoint/bin/pip install 'rdflib-endpoint[cli]' oxrdflib
-    python scripts/bench_server.py --rdflib-endpoint /tmp/rdflib-endpoint/bin/python
+    python scripts/bench_server.py --rdflib-endpoint /tmp/rdflib-endpoint/bin/python \\
+        --servers coopgraph,oxigraph,virtuoso,rdflib-endpoint
 
-``--store both`` also measures rdflib-endpoint with ``--store Oxigraph`` (oxrdflib), whose
-queries run on Oxigraph like ours. ``--startup-triples N`` measures how long one worker of
-``coopgraph serve`` takes to start on about N synthetic triples. The report is Markdown, for
-docs/performance.md.
+``--startup-triples N`` also measures how long one worker of ``coopgraph serve`` takes to
+start on about N synthetic triples. The report is Markdown, for docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import random
+import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -49,36 +67,63 @@ from graph.rdf.vocab import PREFIXES  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
+OURS = "coopgraph serve"
+LABELS = {
+    "coopgraph": OURS,
+    "oxigraph": "oxigraph serve-read-only",
+    "virtuoso": "Virtuoso 7",
+    "rdflib-endpoint": "rdflib-endpoint",
+    "rdflib-endpoint-oxigraph": "rdflib-endpoint --store Oxigraph",
+}
+#: Debian's configuration template for Virtuoso, and the database folder it names.
+VIRTUOSO_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
+VIRTUOSO_DB = "/var/lib/virtuoso-opensource-7/db/"
+#: The graph Virtuoso holds the data in, and the only one its queries see.
+GRAPH = "https://w3id.org/jura-coop/graph/"
 
 
 # --- the servers ----------------------------------------------------------------------------
 
 
 class Server:
+    """One server process (and its children), started in its own session.
+
+    ``query_path`` is the request path up to the URL-encoded query text, e.g.
+    ``/sparql?query=``; ``url`` is None for ``coopgraph serve``, which prints its address.
+    """
+
     def __init__(
-        self, name: str, command: list[str], url: str | None, endpoint: str, env=None
+        self,
+        key: str,
+        command: list[str],
+        url: str | None,
+        query_path: str,
+        env=None,
+        cwd: Path = REPO,
+        stop_signal: int = signal.SIGINT,
     ) -> None:
-        self.name = name
-        #: The path of the SPARQL endpoint: rdflib-endpoint's command serves it at /.
-        self.endpoint = endpoint
+        self.key, self.name = key, LABELS[key]
+        self.query_path = query_path
+        self.stop_signal = stop_signal
         # Only our server's first line is read; anything else would fill an unread pipe
         # (rdflib-endpoint logs every request to stdout) and freeze the server.
         self.process = subprocess.Popen(
             command,
-            cwd=REPO,
+            cwd=cwd,
             env=env,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if url is None else subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             text=True,
+            start_new_session=True,
         )
         try:
             if url is None:  # coopgraph serve prints its address, then nothing more
                 line = self.process.stdout.readline()
                 if not line.startswith("Serving the graph at "):
-                    raise SystemExit(f"{name} did not start: {line!r}")
+                    raise SystemExit(f"{self.name} did not start: {line!r}")
                 url = line.split()[4]
-            self.url = url.rstrip("/") + "/"
-            host_port = self.url.split("//", 1)[1].split("/", 1)[0]
+            host_port = url.split("//", 1)[1].split("/", 1)[0]
             self.host, port = host_port.rsplit(":", 1)
             self.port = int(port)
             self._wait()
@@ -86,27 +131,56 @@ class Server:
             self.stop()
             raise
 
+    def url(self, query: str) -> str:
+        return f"http://{self.host}:{self.port}{self.query_path}{query}"
+
     def _wait(self) -> None:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"{self.name} stopped at start (exit {self.process.returncode})")
             try:
-                opener.open(
-                    self.url + self.endpoint + "?query=" + quote("ASK {}"), timeout=5
-                ).read()
+                opener.open(self.url(quote("ASK {}")), timeout=5).read()
                 return
             except OSError:
                 time.sleep(0.3)
-        raise SystemExit(f"{self.name} did not answer within 120 s")
+        raise SystemExit(f"{self.name} did not answer within 600 s")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) of the server process and all its descendants."""
+        tick = os.sysconf("SC_CLK_TCK")
+        parents, times = {}, {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2 :].split()
+            parents[int(entry)] = int(fields[1])
+            times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        family, total = {self.process.pid}, 0.0
+        grew = True
+        while grew:
+            grew = False
+            for pid, parent in parents.items():
+                if parent in family and pid not in family:
+                    family.add(pid)
+                    grew = True
+        for pid in family:
+            total += times.get(pid, 0.0)
+        return total
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(self.stop_signal)
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
 
@@ -116,6 +190,112 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_coopgraph(data_dir: Path | None, workers: int | None, env) -> Server:
+    command = [sys.executable, "-m", "graph", "serve", "--port", "0", "--max-queue", "256"]
+    if data_dir is not None:
+        command += ["--data", str(data_dir)]
+    if workers:
+        command += ["--workers", str(workers)]
+    return Server("coopgraph", command, None, "/sparql?query=", env)
+
+
+def start_oxigraph(dump: Path, folder: Path, env) -> Server:
+    oxigraph = shutil.which("oxigraph")
+    if oxigraph is None:
+        raise SystemExit("oxigraph is not installed: pip install oxigraph")
+    store = folder / "oxigraph"
+    subprocess.run(
+        [oxigraph, "load", "--location", str(store), "--file", str(dump)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    command = [oxigraph, "serve-read-only", "--location", str(store)]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    return Server("oxigraph", command, f"http://127.0.0.1:{port}/", "/query?query=", env)
+
+
+def start_rdflib(key: str, python: str, dump: Path, env) -> Server:
+    port = free_port()
+    command = [python, "-m", "rdflib_endpoint", "serve", str(dump)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    if key == "rdflib-endpoint-oxigraph":
+        command += ["--store", "Oxigraph"]
+    return Server(key, command, f"http://127.0.0.1:{port}/", "/?query=", env)
+
+
+def _virtuoso_ini(folder: Path, sql_port: int, http_port: int, allowed: Path) -> Path:
+    """Debian's virtuoso.ini with the database in ``folder``, loopback-only ports, and
+    ``allowed`` readable by the bulk loader (as in tests/test_virtuoso.py)."""
+    lines, section = [], ""
+    for line in VIRTUOSO_INI.read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+        key = stripped.split("=", 1)[0].strip() if "=" in stripped else ""
+        if section in ("[Database]", "[TempDatabase]"):
+            line = line.replace(VIRTUOSO_DB, f"{folder}/")
+        elif section == "[Parameters]" and key == "ServerPort":
+            line = f"ServerPort = 127.0.0.1:{sql_port}"
+        elif section == "[Parameters]" and key == "DirsAllowed":
+            line = f"{line.rstrip()}, {folder}, {allowed}"
+        elif section == "[HTTPServer]" and key == "ServerPort":
+            line = f"ServerPort = 127.0.0.1:{http_port}"
+        elif section == "[URIQA]" and key == "DefaultHost":
+            line = f"DefaultHost = 127.0.0.1:{http_port}"
+        elif section == "[SPARQL]" and key == "MaxQueryCostEstimationTime":
+            line = "MaxQueryCostEstimationTime = 0"  # its estimates refuse fast queries
+        lines.append(line)
+    ini = folder / "virtuoso.ini"
+    ini.write_text("\n".join(lines) + "\n")
+    return ini
+
+
+def _isql(sql_port: int, password: str, statements: str) -> str:
+    done = subprocess.run(
+        ["isql-vt", f"127.0.0.1:{sql_port}", "dba", password, f"exec={statements}"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        stdin=subprocess.DEVNULL,
+    )
+    if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+        raise SystemExit(f"isql-vt failed on {statements!r}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def start_virtuoso(dump: Path, folder: Path, env) -> Server:
+    if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.exists():
+        raise SystemExit("Virtuoso is not installed: apt-get install -y virtuoso-opensource")
+    folder = folder / "virtuoso"
+    folder.mkdir()
+    sql_port, http_port = free_port(), free_port()
+    ini = _virtuoso_ini(folder, sql_port, http_port, dump.parent)
+    query_path = f"/sparql?default-graph-uri={quote(GRAPH, safe='')}&query="
+    server = Server(
+        "virtuoso",
+        ["virtuoso-t", "+foreground", "+configfile", str(ini)],
+        f"http://127.0.0.1:{http_port}/",
+        query_path,
+        env,
+        cwd=folder,
+        stop_signal=signal.SIGTERM,
+    )
+    try:
+        password = "P" + secrets.token_hex(12)  # a letter first: SET PASSWORD takes a name
+        _isql(sql_port, "dba", f"SET PASSWORD dba {password};")
+        _isql(
+            sql_port,
+            password,
+            f"ld_dir('{dump.parent}', '{dump.name}', '{GRAPH}'); rdf_loader_run(); checkpoint;",
+        )
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 # --- the load -------------------------------------------------------------------------------
@@ -147,20 +327,20 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool
     return status, body, headers.get("connection", "").lower() == "close"
 
 
-async def hammer(server: Server, query: str, clients: int, total: int) -> dict:
-    path = f"/{server.endpoint}?query={query}"
+async def hammer(server: Server, query: str, clients: int, seconds: float) -> dict:
+    """``clients`` keep-alive clients sending the query one request after another until
+    ``seconds`` have passed (requests under way then are finished and counted)."""
+    path = server.url(query).split(str(server.port), 1)[1]
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {server.host}:{server.port}\r\nAccept: {ACCEPT}\r\n\r\n"
     ).encode("ascii")
     latencies: list[float] = []
     errors: list[str] = []
-    remaining = total
+    stop_at = time.perf_counter() + seconds
 
     async def client() -> None:
-        nonlocal remaining
         reader, writer = await asyncio.open_connection(server.host, server.port)
-        while remaining > 0:
-            remaining -= 1
+        while time.perf_counter() < stop_at:
             start = time.perf_counter()
             try:
                 writer.write(request)
@@ -181,8 +361,6 @@ async def hammer(server: Server, query: str, clients: int, total: int) -> dict:
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     return {
-        "server": server.name,
-        "clients": clients,
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(ordered) * 1000,
@@ -191,13 +369,18 @@ async def hammer(server: Server, query: str, clients: int, total: int) -> dict:
     }
 
 
-def rows(server: Server, query: str) -> int:
-    import json
+def measure(server: Server, query: str, clients: int, seconds: float) -> dict:
+    """One point, with the CPU time the server's processes spent per request."""
+    cpu = server.cpu_seconds()
+    result = asyncio.run(hammer(server, query, clients, seconds))
+    result["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, result["requests"])
+    return result
 
+
+def rows(server: Server, query: str) -> int:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    url = f"{server.url}{server.endpoint}?query={query}"
-    request = urllib.request.Request(url, headers={"Accept": ACCEPT})
-    with opener.open(request, timeout=300) as response:
+    request = urllib.request.Request(server.url(query), headers={"Accept": ACCEPT})
+    with opener.open(request, timeout=600) as response:
         return len(json.load(response)["results"]["bindings"])
 
 
@@ -242,7 +425,7 @@ def startup(data_dir: Path | None) -> tuple[float, int]:
 
 def with_prefixes(text: str) -> str:
     """The text with PREFIX lines for the prefixes of ours it uses without declaring them:
-    rdflib-endpoint knows none of them, and each server then parses the same bytes."""
+    the other servers know none of them, and each server then parses the same bytes."""
     tokens = list(sparql_text.tokens(text))
     declared = {
         tokens[i + 1].text.split(":")[0]
@@ -254,24 +437,26 @@ def with_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
+        "--servers",
+        default="coopgraph,oxigraph,virtuoso",
+        help=f"servers to measure, comma-separated, among {', '.join(LABELS)} "
+        "(coopgraph always runs: the others are compared with it)",
+    )
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: the shipped data)"
+    )
+    parser.add_argument(
         "--queries",
-        default="partners-by-axis,source-excerpts,counts",
+        default="partners-by-axis,counts,source-excerpts",
         help="catalogue queries to run, comma-separated (default: a lookup of the canton's "
-        "partners, the sources of one relation, and the dashboard's counts)",
-    )
-    parser.add_argument(
-        "--requests", type=int, default=2000, help="requests per level for coopgraph serve"
-    )
-    parser.add_argument(
-        "--baseline-requests",
-        type=int,
-        default=100,
-        help="requests per level for rdflib-endpoint (it is slower)",
+        "partners, the dashboard's counts, and the sources of one relation)",
     )
     parser.add_argument("--clients", default="1,8,32", help="concurrency levels")
+    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each point")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every point")
     parser.add_argument("--workers", type=int, default=None, help="coopgraph serve --workers")
     parser.add_argument(
         "--rdflib-endpoint",
@@ -280,69 +465,98 @@ def main() -> None:
         help="interpreter with rdflib-endpoint installed",
     )
     parser.add_argument(
-        "--store",
-        choices=["default", "Oxigraph", "both"],
-        default="both",
-        help="rdflib-endpoint's store(s) to measure",
-    )
-    parser.add_argument(
         "--startup-triples",
         type=int,
-        default=100_000,
+        default=0,
         help="also time one worker's start on about this many triples (0: no)",
     )
     args = parser.parse_args()
-    levels = [int(c) for c in args.clients.split(",")]
-    names = [n.strip() for n in args.queries.split(",") if n.strip()]
-    # The text that ran, parameters bound, as both servers will receive it.
-    queries = {name: quote(with_prefixes(run_query(name).query), safe="") for name in names}
+    args.servers = ["coopgraph"] + [
+        s.strip() for s in args.servers.split(",") if s.strip() and s.strip() != "coopgraph"
+    ]
+    unknown = set(args.servers) - set(LABELS)
+    if unknown:
+        parser.error(f"unknown servers: {', '.join(sorted(unknown))}")
+    args.clients = [int(c) for c in args.clients.split(",")]
+    args.queries = [n.strip() for n in args.queries.split(",") if n.strip()]
+    return args
+
+
+def start(key: str, args, dump: Path, folder: Path, env) -> Server:
+    print(f"starting {LABELS[key]} ...", file=sys.stderr)
+    started = time.perf_counter()
+    if key == "coopgraph":
+        server = start_coopgraph(args.data, args.workers, env)
+    elif key == "oxigraph":
+        server = start_oxigraph(dump, folder, env)
+    elif key == "virtuoso":
+        server = start_virtuoso(dump, folder, env)
+    else:
+        server = start_rdflib(key, args.rdflib_endpoint, dump, env)
+    print(f"  ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return server
+
+
+def check_rows(servers: list[Server], queries: dict[str, str]) -> dict[str, int]:
+    """The number of rows of each query, the same on every server (or stop)."""
+    expected = {}
+    for name, query in queries.items():
+        counts = {server.name: rows(server, query) for server in servers}
+        if len(set(counts.values())) != 1:
+            raise SystemExit(f"the servers disagree on the rows of {name}: {counts}")
+        expected[name] = counts[OURS]
+    return expected
+
+
+def run(servers: list[Server], queries: dict[str, str], args) -> list[dict]:
+    """Every point of every round; the servers take turns at each point."""
+    for server in servers:  # warm up: caches, connections, lazily started threads
+        for query in queries.values():
+            asyncio.run(hammer(server, query, min(8, max(args.clients)), 0.5))
+    results = []
+    for round_ in range(1, args.rounds + 1):
+        for query_name, query in queries.items():
+            for clients in args.clients:
+                for server in servers:
+                    result = measure(server, query, clients, args.seconds)
+                    result.update(
+                        server=server.name, query=query_name, clients=clients, round=round_
+                    )
+                    results.append(result)
+                    print(
+                        f"  round {round_} {query_name} {clients:>3} clients {server.name}: "
+                        f"{result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  "
+                        f"p99 {result['p99']:7.1f} ms  CPU {result['cpu_ms']:.2f} ms/req  "
+                        f"errors {result['errors']}",
+                        file=sys.stderr,
+                    )
+    return results
+
+
+def main() -> None:
+    args = arguments()
+    # The text that ran, parameters bound, as every server will receive it.
+    queries = {name: quote(with_prefixes(run_query(name).query), safe="") for name in args.queries}
     env = {**os.environ, "PYTHONPATH": str(REPO), "no_proxy": "127.0.0.1"}
-
-    results: list[dict] = []
-    expected: dict[str, int] = {}
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        dump = Path(tmp) / "jura-coop.ttl"
-        dump.write_bytes(serialize(load(), "turtle"))  # ontology, data and derived edges
-
-        ours_command = [sys.executable, "-m", "graph", "serve", "--port", "0", "--max-queue", "256"]
-        if args.workers:
-            ours_command += ["--workers", str(args.workers)]
-        servers = [("coopgraph serve", ours_command, None, "sparql", args.requests)]
-        stores = ["default", "Oxigraph"] if args.store == "both" else [args.store]
-        for store in stores:
-            port = free_port()
-            command = [args.rdflib_endpoint, "-m", "rdflib_endpoint", "serve", str(dump)]
-            command += ["--host", "127.0.0.1", "--port", str(port)]
-            if store != "default":
-                command += ["--store", store]
-            name = "rdflib-endpoint" + ("" if store == "default" else f" --store {store}")
-            url = f"http://127.0.0.1:{port}/"
-            servers.append((name, command, url, "", args.baseline_requests))
-
-        for name, command, url, endpoint, total in servers:
-            print(f"starting {name} ...", file=sys.stderr)
-            server = Server(name, command, url, endpoint, env)
-            try:
-                for query_name, query in queries.items():
-                    count = rows(server, query)
-                    if expected.setdefault(query_name, count) != count:
-                        raise SystemExit(
-                            f"{name} answered {count} rows to {query_name}, "
-                            f"coopgraph serve {expected[query_name]}"
-                        )
-                    asyncio.run(hammer(server, query, max(levels), max(levels) * 2))  # warm up
-                    for clients in levels:
-                        result = asyncio.run(hammer(server, query, clients, total))
-                        result["query"] = query_name
-                        results.append(result)
-                        print(
-                            f"  {query_name} {clients:>3} clients: {result['rps']:8.1f} req/s  "
-                            f"p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms  "
-                            f"errors {result['errors']}",
-                            file=sys.stderr,
-                        )
-            finally:
+        folder = Path(tmp)
+        (folder / "dump").mkdir()
+        dump = folder / "dump" / "jura-coop.nt"
+        loaded = load(args.data)
+        dump.write_bytes(serialize(loaded, "ntriples"))  # ontology, data and derived edges
+        triples = sum(1 for line in dump.read_bytes().splitlines() if line.strip())
+        servers: list[Server] = []
+        try:
+            for key in args.servers:
+                servers.append(start(key, args, dump, folder, env))
+            expected = check_rows(servers, queries)
+            print(f"rows: {expected}", file=sys.stderr)
+            results = run(servers, queries, args)
+        finally:
+            for server in servers:
                 server.stop()
+    load_after = os.getloadavg()
 
     startup_rows = []
     if args.startup_triples:
@@ -351,10 +565,16 @@ def main() -> None:
             synthetic(Path(tmp), args.startup_triples)
             startup_rows.append(("synthetic", *startup(Path(tmp))))
 
-    report(expected, results, startup_rows)
+    header(args, triples, load_before, load_after)
+    report(expected, results, [LABELS[k] for k in args.servers])
+    for label, seconds, count in startup_rows:
+        print(
+            f"One worker starts (imports, loads, derives) in {seconds:.2f} s on {label} "
+            f"({count} triples).  "
+        )
 
 
-def report(expected: dict[str, int], results: list[dict], startup_rows) -> None:
+def header(args, triples: int, load_before, load_after) -> None:
     import importlib.metadata as metadata
 
     cpu = platform.processor() or platform.machine()
@@ -374,39 +594,83 @@ def report(expected: dict[str, int], results: list[dict], startup_rows) -> None:
 
     print(
         f"Machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}, "
+        f"pyoxigraph {version('pyoxigraph')}, oxigraph {version('oxigraph')}, "
         f"starlette {version('starlette')}, uvicorn {version('uvicorn')}.  "
+    )
+    print(
+        f"Data: {args.data or 'shipped data'}, {triples} triples (N-Triples dump).  "
+        f"{args.rounds} rounds of {args.seconds:g} s per point.  "
+        f"Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after.  "
     )
     print(f"GET with the query in the URL, Accept: {ACCEPT}, keep-alive connections.")
     print()
-    print("| query (rows) | server | clients | requests | req/s | p50 ms | p99 ms | errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for r in sorted(results, key=lambda r: list(expected).index(r["query"])):
-        print(
-            f"| {r['query']} ({expected[r['query']]}) | {r['server']} | {r['clients']} | "
-            f"{r['requests']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['errors']} |"
-        )
-    print()
-    print("Throughput of coopgraph serve divided by the other server's:")
-    print()
-    ours = {
-        (r["query"], r["clients"]): r["rps"] for r in results if r["server"] == "coopgraph serve"
-    }
-    for name in dict.fromkeys(r["server"] for r in results if r["server"] != "coopgraph serve"):
-        for query in expected:
-            ratios = [
-                f"{r['clients']} clients {ours[(query, r['clients'])] / r['rps']:.1f}x"
+
+
+def _spread(values: list[float], fmt: str = "{:.0f}") -> str:
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-" + (
+        f"{fmt.format(max(values))})"
+    )
+
+
+def report(expected: dict[str, int], results: list[dict], names: list[str]) -> None:
+    def points(server: str, query: str, clients: int) -> list[dict]:
+        return sorted(
+            (
+                r
                 for r in results
-                if r["server"] == name and r["query"] == query
-            ]
-            print(f"- {query}, over {name}: {', '.join(ratios)}")
-    print()
-    for label, seconds, triples in startup_rows:
-        print(
-            f"One worker starts (imports, loads, derives) in {seconds:.2f} s on {label} "
-            f"({triples} triples).  "
+                if (r["server"], r["query"], r["clients"]) == (server, query, clients)
+            ),
+            key=lambda r: r["round"],
         )
+
+    levels = list(dict.fromkeys(r["clients"] for r in results))
+    print("Requests per second, median (min-max) over the rounds:")
+    print()
+    print("| query (rows) | clients | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    for query in expected:
+        for clients in levels:
+            cells = []
+            for name in names:
+                own = points(name, query, clients)
+                errors = sum(r["errors"] for r in own)
+                cells.append(
+                    _spread([r["rps"] for r in own]) + (f", {errors} errors" if errors else "")
+                )
+            print(f"| {query} ({expected[query]}) | {clients} | " + " | ".join(cells) + " |")
+    print()
+    print("CPU time of the server's processes per request, ms, median (min-max):")
+    print()
+    print("| query | clients | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    for query in expected:
+        for clients in levels:
+            cells = [
+                _spread([r["cpu_ms"] for r in points(name, query, clients)], "{:.2f}")
+                for name in names
+            ]
+            print(f"| {query} | {clients} | " + " | ".join(cells) + " |")
+    print()
+    others = [n for n in names if n != OURS]
+    print(
+        "Throughput of coopgraph serve divided by each other server's, median of the "
+        "per-round ratios (min-max):"
+    )
+    print()
+    print("| query | clients | " + " | ".join(others) + " |")
+    print("|---|---:|" + "---:|" * len(others))
+    for query in expected:
+        for clients in levels:
+            ours = points(OURS, query, clients)
+            cells = []
+            for name in others:
+                ratios = [
+                    a["rps"] / b["rps"]
+                    for a, b in zip(ours, points(name, query, clients), strict=True)
+                ]
+                cells.append(_spread(ratios, "{:.2f}x") if ratios else "")
+            print(f"| {query} | {clients} | " + " | ".join(cells) + " |")
+    print()
 
 
 if __name__ == "__main__":
