@@ -5,23 +5,17 @@ session fixture starts it on free 127.0.0.1 ports with its own database in a tem
 folder and a changed ``dba`` password (../shared/reference/virtuoso-loopback.md), pushes
 the dataset once, and stops the server at the end. A missing ``virtuoso-t`` is a failure,
 not a skip: this test is how CI knows that ``push`` and the endpoint mode work on a real
-store.
+store. What it shares with the test of Oxigraph's server (tests/test_oxigraph_server.py),
+starting the server and the catalogue's comparison, is in tests/helpers/stores.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,7 +33,18 @@ from graph.rdf.vocab import JC
 from graph.sparql.errors import QueryTimeoutError
 from graph.sparql.query import run_query
 from graph.sparql.result import QueryResult
-from tests.helpers.catalogue import CATALOGUE, NAMES, normalised, runs
+from tests.helpers.catalogue import CATALOGUE, NAMES, normalised
+from tests.helpers.stores import (
+    DEVIATION_KINDS,
+    GRAPH,
+    Deviation,
+    check_catalogue_entry,
+    count,
+    fetch,
+    free_port,
+    running,
+    with_query,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -47,9 +52,6 @@ pytestmark = pytest.mark.slow
 #: /etc and an administrator may since have changed), copied and changed for each session.
 DEBIAN_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
 DEBIAN_DB = "/var/lib/virtuoso-opensource-7/db/"
-#: The graph the dataset is pushed to, and the only one the queries see.
-GRAPH = "https://w3id.org/jura-coop/graph/"
-STARTUP_LIMIT = 180.0  # seconds; a first start creates the database (about 5 s here)
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,6 @@ class Virtuoso:
     def log(self) -> str:
         path = self.folder / "virtuoso.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _configure(folder: Path, sql_port: int, http_port: int) -> Path:
@@ -118,23 +114,6 @@ def _configure(folder: Path, sql_port: int, http_port: int) -> Path:
     return ini
 
 
-def _wait_until_online(process: subprocess.Popen, base: str, folder: Path) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT
-    probe = f"{base}/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = (folder / "virtuoso.log").read_text(errors="replace")[-3000:]
-            pytest.fail(f"virtuoso-t exited with {process.returncode}:\n{log}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"Virtuoso was not online after {STARTUP_LIMIT:g} s")
-
-
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
     server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
@@ -144,23 +123,13 @@ def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
             f"{DEBIAN_INI}): apt-get install -y virtuoso-opensource"
         )
     folder = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     ini = _configure(folder, sql_port, http_port)
     base = f"http://127.0.0.1:{http_port}"
-    started = time.monotonic()
-    with open(folder / "stdout.log", "wb") as output:
-        # Its own session, so that stopping it stops nothing else of ours.
-        process = subprocess.Popen(
-            [server, "+foreground", "+configfile", str(ini)],
-            cwd=folder,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_online(process, base, folder)
-        startup = time.monotonic() - started
+    argv = [server, "+foreground", "+configfile", str(ini)]
+    probe = with_query(f"{base}/sparql", query="ASK {}")
+    log = folder / "virtuoso.log"
+    with running(argv, folder=folder, probe=probe, name="virtuoso-t", log=log) as startup:
         # A letter first: SET PASSWORD takes an identifier.
         password = "P" + secrets.token_hex(12)
         changed = subprocess.run(
@@ -172,14 +141,6 @@ def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
         )
         assert changed.returncode == 0, changed.stdout + changed.stderr
         yield Virtuoso(base, sql_port, password, folder, startup)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -187,29 +148,14 @@ def pushed(virtuoso, shipped) -> PushResult:
     return push(shipped, virtuoso.crud, graph_iri=GRAPH, user="dba", password=virtuoso.password)
 
 
-def select(virtuoso: Virtuoso, query: str) -> list[dict[str, dict[str, str]]]:
-    """The bindings of a SELECT on Virtuoso's endpoint (SPARQL 1.1 Protocol, JSON results)."""
-    url = virtuoso.sparql + "&" + urllib.parse.urlencode({"query": query})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)["results"]["bindings"]
-
-
 def triples_in(virtuoso: Virtuoso, graph: str) -> int:
     """How many triples the named graph ``graph`` holds (any graph, not only ours)."""
-    query = f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"
-    url = f"{virtuoso.base}/sparql?" + urllib.parse.urlencode({"query": query})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        (row,) = json.load(response)["results"]["bindings"]
-    return int(row["n"]["value"])
+    return count(f"{virtuoso.base}/sparql", graph)
 
 
 def construct(virtuoso: Virtuoso, query: str) -> Graph:
-    url = virtuoso.sparql + "&" + urllib.parse.urlencode({"query": query})
-    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return Graph().parse(data=response.read(), format="nt")
+    body = fetch(with_query(virtuoso.sparql, query=query), "application/n-triples")
+    return Graph().parse(data=body, format="nt")
 
 
 # --- push ---------------------------------------------------------------------------------
@@ -222,15 +168,13 @@ def test_the_default_password_was_changed(virtuoso, shipped):
 
 def test_push_creates_the_graph_with_every_triple(virtuoso, shipped, pushed):
     assert pushed.status == 201
-    (row,) = select(virtuoso, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(row["n"]["value"]) == len(shipped.graph) == pushed.triples
+    assert count(virtuoso.sparql) == len(shipped.graph) == pushed.triples
 
 
 def test_pushing_again_replaces_the_graph(virtuoso, shipped, pushed):
     again = push(shipped, virtuoso.crud, graph_iri=GRAPH, user="dba", password=virtuoso.password)
     assert again.status in (200, 201, 204)
-    (row,) = select(virtuoso, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(row["n"]["value"]) == len(shipped.graph)
+    assert count(virtuoso.sparql) == len(shipped.graph)
 
 
 def test_n_triples_are_accepted_too(virtuoso, shipped):
@@ -279,20 +223,6 @@ def _normalise(graph: Graph) -> set:
 
 
 # --- the catalogue, on Virtuoso and on the embedded engine -------------------------------
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """How, and why, Virtuoso's answer to a catalogue query differs from the embedded one.
-
-    ``order``: the same rows in another order; ``paths``: the same rows, some repeated;
-    ``describe``: DESCRIBE gives more triples; ``wrong``: Virtuoso's rows differ from what
-    SPARQL 1.1 says. A ``wrong`` query is expected to fail, strictly: if Virtuoso or the
-    query changes so that the answers agree, the test fails and the entry must go.
-    """
-
-    kind: str
-    reason: str
 
 
 _LCASE_ORDER = (
@@ -369,32 +299,12 @@ def test_the_catalogue_is_not_empty():
 
 def test_every_deviation_names_a_catalogue_query():
     assert set(DEVIATIONS) <= set(NAMES)
-    assert {d.kind for d in DEVIATIONS.values()} <= {"order", "paths", "describe", "wrong"}
+    assert {d.kind for d in DEVIATIONS.values()} <= DEVIATION_KINDS
 
 
 @pytest.mark.parametrize("entry", CATALOGUE, ids=NAMES)
 def test_the_catalogue_gives_the_same_answers_on_virtuoso(entry, endpoint, request):
-    deviation = DEVIATIONS.get(entry.name)
-    if deviation is not None and deviation.kind == "wrong":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=deviation.reason))
-    for params, lang in runs(entry):
-        here = run_query(entry.name, params=params, lang=lang)
-        there = run_query(entry.name, params=params, lang=lang, endpoint=endpoint, timeout=60)
-        assert there.kind == here.kind
-        ours, theirs = comparable(here), comparable(there, booleans_of=here)
-        where = (entry.name, params, lang)
-        if deviation is not None and deviation.kind == "order":
-            assert ours[0] == theirs[0], where
-            assert sorted(ours[1]) == sorted(theirs[1]), where
-        elif deviation is not None and deviation.kind == "paths":
-            assert ours[0] == theirs[0], where
-            assert set(ours[1]) == set(theirs[1]), where
-        elif deviation is not None and deviation.kind == "describe":
-            assert ours <= theirs, where
-            described = {s for s, _, _ in ours}
-            assert all(o in described for _, _, o in theirs - ours), where
-        else:
-            assert ours == theirs, where
+    check_catalogue_entry(entry, endpoint, request, DEVIATIONS, comparable)
 
 
 def comparable(result: QueryResult, booleans_of: QueryResult | None = None):
