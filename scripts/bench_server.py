@@ -54,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -389,8 +390,12 @@ def measure(server: Server, query: str, clients: int, seconds: float) -> dict:
 def rows(server: Server, query: str) -> int:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     request = urllib.request.Request(server.url(query), headers={"Accept": ACCEPT})
-    with opener.open(request, timeout=600) as response:
-        return len(json.load(response)["results"]["bindings"])
+    try:
+        with opener.open(request, timeout=600) as response:
+            return len(json.load(response)["results"]["bindings"])
+    except urllib.error.HTTPError as error:
+        body = error.read().decode("utf-8", "replace")[:500]
+        raise SystemExit(f"{server.name} answered {error.code}: {body}") from None
 
 
 # --- start-up of one worker -----------------------------------------------------------------
