@@ -24,18 +24,11 @@ __all__ = ["answer"]
 
 def answer(prepared: PreparedQuery, runner: Runner) -> QueryResult:
     """``prepared`` bound and run by ``runner``, its answer in the shape of every engine."""
-    text = bind(prepared, runner)
+    text, unknown = _bound(prepared, runner)
     info = prepared.info
     if info.from_graphs or info.from_named or info.uses_graph:
         runner.check_graphs([*info.from_graphs, *info.from_named])
-    warnings = prepared.warnings
-    if runner.local:  # an endpoint holds other data: its terms are its own business
-        try:
-            warnings += tuple(
-                unknown_terms(text, lambda q: runner.select(q, None)[1], runner.terms)
-            )
-        except (QueryFailedError, QuerySyntaxError):
-            pass  # a warning that cannot be worked out must not stop the answer
+    warnings = prepared.warnings + unknown
     if info.form == "select":
         variables, rows = _in_projection_order(*runner.select(text, info), info.projection)
         return QueryResult("select", tuple(variables), rows, query=text, warnings=warnings)
@@ -46,6 +39,33 @@ def answer(prepared: PreparedQuery, runner: Runner) -> QueryResult:
     else:
         triples = _describe(text, info, runner)
     return QueryResult(info.form, triples=triples, query=text, warnings=warnings)
+
+
+#: Most bound texts a runner's data remembers (clients may send texts without end).
+BOUND_LIMIT = 4096
+
+
+def _bound(prepared: PreparedQuery, runner: Runner) -> tuple[str, tuple[str, ...]]:
+    """The text with its parameters bound, and a warning for each term that nothing uses.
+
+    Both depend only on the text, the values and the data: worked out once per data
+    loaded (``runner.bound``), they cost a query on the cached store a dictionary lookup.
+    """
+    key = (prepared.text, tuple(prepared.values.items()))
+    found = runner.bound.get(key)
+    if found is not None:
+        return found
+    text = bind(prepared, runner)
+    unknown: tuple[str, ...] = ()
+    if runner.local:  # an endpoint holds other data: its terms are its own business
+        try:
+            unknown = tuple(unknown_terms(text, lambda q: runner.select(q, None)[1], runner.terms))
+        except (QueryFailedError, QuerySyntaxError):
+            pass  # a warning that cannot be worked out must not stop the answer
+    if len(runner.bound) >= BOUND_LIMIT:
+        runner.bound.clear()
+    runner.bound[key] = (text, unknown)
+    return text, unknown
 
 
 def _in_projection_order(
@@ -88,10 +108,9 @@ def _describe(text: str, info: QueryInfo, runner: Runner) -> list[ox.Triple]:
         if node in seen:
             continue
         seen.add(node)
-        for triple in runner.outgoing(node):
-            triples.append(triple)
-            if isinstance(triple.object, ox.BlankNode):
-                stack.append(triple.object)
+        out = list(runner.outgoing(node))
+        triples += out
+        stack += [t.object for t in out if isinstance(t.object, ox.BlankNode)]
     return triples
 
 

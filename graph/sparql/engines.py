@@ -47,6 +47,9 @@ class Runner:
     #: IRI -> whether some triple uses it (``graph.sparql.unknown_terms``), kept as long as
     #: the data.
     terms: dict[str, bool]
+    #: (text, parameter values) -> (the text bound, its unknown-term warnings), kept as long
+    #: as the data: both depend on nothing else (``graph.sparql.answer``).
+    bound: dict[tuple, tuple[str, tuple[str, ...]]]
 
     def select(self, text: str, info: QueryInfo | None) -> tuple[list[str], list[tuple]]:
         raise NotImplementedError
@@ -82,6 +85,7 @@ class _OxigraphRunner(Runner):
         self.data = oxigraph_data(data_dir)
         self.entities = self.data.entities
         self.terms = self.data.terms
+        self.bound = self.data.bound
 
     def _query(self, text: str, info: QueryInfo | None):
         store, union = self.data.store, False
@@ -115,8 +119,8 @@ class _OxigraphRunner(Runner):
             raise QueryFailedError(f"Oxigraph could not answer: {error}") from None
 
     def outgoing(self, node):
-        for quad in self.data.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-            yield quad.triple
+        quads = self.data.store.quads_for_pattern(node, None, None, ox.DefaultGraph())
+        return [quad.triple for quad in quads]
 
     def graph_names(self):
         return {g.value for g in self.data.named_store().named_graphs()}
@@ -127,6 +131,7 @@ class _RdflibRunner(Runner):
         self.data = rdflib_data(data_dir)
         self.entities = self.data.entities
         self.terms = self.data.terms
+        self.bound = self.data.bound
 
     def _query(self, text: str, info: QueryInfo | None):
         import rdflib.plugins.sparql as rdflib_sparql
@@ -184,6 +189,7 @@ class Endpoint(Runner):
         # One deadline for the whole query: an entity lookup and the query share it.
         self.deadline = outbound.Deadline(timeout)
         self.entities = {}
+        self.bound = {}
 
     def _post(self, text: str, accept: str) -> tuple[bytes, str]:
         # A form (query=...), not the query as the body: the SPARQL 1.1 Protocol allows

@@ -63,7 +63,7 @@ def run_query(
         raise ParameterError(
             f"the timeout must be a finite positive number of seconds, not {timeout!r}"
         )
-    data = Path(data_dir) if data_dir is not None else None
+    data = data_dir if data_dir is None or isinstance(data_dir, Path) else Path(data_dir)
     if timeout is not None and endpoint is None:
         # Imported here: asyncio and the pool cost 60 ms that a query without a timeout skips.
         from graph.sparql.deadline import Unprepared, run_in_worker

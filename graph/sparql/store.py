@@ -107,6 +107,7 @@ class OxigraphData:
         self._named: ox.Store | None = None
         self.entities: dict[str, ox.NamedNode] = {}
         self.terms: dict[str, bool] = {}
+        self.bound: dict[tuple, tuple[str, tuple[str, ...]]] = {}
 
     def named_store(self) -> ox.Store:
         """One named graph per file, as ``Loaded.named_graphs`` (for FROM, GRAPH).
@@ -158,6 +159,7 @@ class RdflibData:
         self._dataset = None
         self.entities: dict[str, ox.NamedNode] = {}
         self.terms: dict[str, bool] = {}
+        self.bound: dict[tuple, tuple[str, tuple[str, ...]]] = {}
 
     def dataset(self):
         if self._dataset is None:
