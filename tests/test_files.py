@@ -187,7 +187,7 @@ def test_the_server_answers_alike_with_a_byte_order_mark(with_bom):
 
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     expected = run_query(count, data_dir=VALID).rows[0][0].value
-    app = create_app(ServerConfig(data_dir=with_bom, max_concurrency=1))
+    app = create_app(ServerConfig(timeout=300, data_dir=with_bom, max_concurrency=1))
     with TestClient(app) as client:
         response = client.get("/sparql", params={"query": count}, headers={"Accept": "text/csv"})
         assert response.status_code == 200, response.text

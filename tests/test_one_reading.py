@@ -208,7 +208,7 @@ def client():
 
     from graph.server.app import ServerConfig, create_app
 
-    with TestClient(create_app(ServerConfig(max_concurrency=1))) as test_client:
+    with TestClient(create_app(ServerConfig(timeout=300, max_concurrency=1))) as test_client:
         yield test_client
 
 

@@ -26,7 +26,7 @@ CATALOGUE = list_queries()
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app(ServerConfig(timeout=60, max_concurrency=1))
+    app = create_app(ServerConfig(timeout=300, max_concurrency=1))
     with TestClient(app) as test_client:
         yield test_client
 

@@ -21,20 +21,29 @@ from tests.helpers.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-#: Longest wait for an answer drawn in the page (the first one loads the data).
-WAIT = 60_000
+#: Longest wait for an answer drawn in the page (the first one loads the data), and for
+#: anything else the page does: a ceiling for a busy machine, not a pace.
+WAIT = 180_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def patient_expect():
+    """Playwright's ``expect`` waits 5 s by default: too little beside a busy machine."""
+    expect.set_options(timeout=WAIT)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture(scope="module")
 def server():
-    live = LiveServer("--workers", "2")
+    live = LiveServer("--workers", "2", "--timeout", "300")
     yield live
     live.stop()
 
 
 @pytest.fixture(scope="module")
 def hostile_server():
-    live = LiveServer("--workers", "1", "--data", str(FIXTURES / "hostile"))
+    live = LiveServer("--workers", "1", "--timeout", "300", "--data", str(FIXTURES / "hostile"))
     yield live
     live.stop()
 
@@ -42,6 +51,7 @@ def hostile_server():
 class Session:
     def __init__(self, browser: Browser, origin: str) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context.set_default_timeout(WAIT)
         self.page: Page = self.context.new_page()
         self.blocked: list[str] = []
         self.errors: list[str] = []

@@ -32,7 +32,9 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def server():
-    live = LiveServer("--timeout", "20", "--max-body", "65536")
+    # A generous limit: on a busy machine a plain query may take long (no test here is
+    # about this server's deadline).
+    live = LiveServer("--timeout", "300", "--max-body", "65536")
     yield live
     live.stop()
 
@@ -377,7 +379,7 @@ def _loop(live: LiveServer, query: str, timeout: str, stop: threading.Event, sta
 
 
 def test_tiny_timeouts_in_a_loop_kill_no_worker_and_plain_queries_still_answer(record_property):
-    live = LiveServer("--workers", "2", "--spare-workers", "1")
+    live = LiveServer("--workers", "2", "--spare-workers", "1", "--timeout", "300")
     try:
         workers_before = sorted(live.workers())
         path = "/sparql?query=" + quote("ASK { ?s ?p ?o }", safe="")
@@ -443,7 +445,7 @@ def test_a_killed_worker_is_replaced_by_a_spare_at_once():
 
 
 def test_clients_that_disconnect_mid_body_leave_no_traceback_in_the_log():
-    live = LiveServer()
+    live = LiveServer("--timeout", "300")
     try:
         for _ in range(5):
             with socket.create_connection((live.host, live.port), timeout=10) as sock:

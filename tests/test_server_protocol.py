@@ -62,7 +62,7 @@ RDF = {
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(ServerConfig(max_concurrency=2))) as test_client:
+    with TestClient(create_app(ServerConfig(timeout=300, max_concurrency=2))) as test_client:
         yield test_client
 
 
