@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from graph.rdf import sparql_text
 from graph.sparql.engines import Runner
 from graph.sparql.errors import QueryFailedError
-from graph.sparql.prepare import PreparedQuery, bind
+from graph.sparql.prepare import PreparedQuery, _term, bind
 from graph.sparql.result import QueryResult, Term
 from graph.sparql.safety import QueryInfo, QuerySyntaxError
 from graph.sparql.unknown_terms import unknown_terms
@@ -37,7 +37,7 @@ def answer(prepared: PreparedQuery, runner: Runner) -> QueryResult:
     if info.form == "construct" or not runner.local:
         triples = runner.construct(text, info)
     else:
-        triples = _describe(text, info, runner)
+        triples = _describe(text, info, runner, _given(prepared, runner))
     return QueryResult(info.form, triples=triples, query=text, warnings=warnings)
 
 
@@ -85,7 +85,9 @@ def _in_projection_order(
 # --- DESCRIBE -------------------------------------------------------------------------------
 
 
-def _describe(text: str, info: QueryInfo, runner: Runner) -> list[ox.Triple]:
+def _describe(
+    text: str, info: QueryInfo, runner: Runner, given: list[Term] | None
+) -> list[ox.Triple]:
     """DESCRIBE by one definition on both local engines.
 
     The engines disagree: rdflib adds the reifications of the resource and describes every
@@ -93,11 +95,14 @@ def _describe(text: str, info: QueryInfo, runner: Runner) -> list[ox.Triple]:
     when the WHERE clause has no solution, even an IRI named in the head. Here a resource
     is each IRI of the head plus each value of the described variables, and its
     description is every triple whose subject it is, followed through blank-node objects
-    (the Concise Bounded Description without reification).
+    (the Concise Bounded Description without reification). ``given``: the values of the
+    described variables when the parameters alone bind them (``_given``).
     """
     resources: list[Term] = [ox.NamedNode(iri) for iri in info.describe_iris]
     select = _describe_select(text, info.projection)
-    if select is not None:
+    if select is not None and given is not None:
+        resources += given
+    elif select is not None:
         _, rows = runner.select(select, None)
         resources += [term for row in rows for term in row if term is not None]
     seen: set[Term] = set()
@@ -112,6 +117,29 @@ def _describe(text: str, info: QueryInfo, runner: Runner) -> list[ox.Triple]:
         triples += out
         stack += [t.object for t in out if isinstance(t.object, ox.BlankNode)]
     return triples
+
+
+def _given(prepared: PreparedQuery, runner: Runner) -> list[Term] | None:
+    """The values of the described variables when the WHERE group is empty and parameters
+    bind them all (``DESCRIBE ?entity WHERE { }``): the one solution the SELECT of
+    ``_describe_select`` would give, without running it. Else None.
+    """
+    projection = prepared.info.projection
+    if not projection or not _empty_where(prepared.text):
+        return None
+    if any(name not in prepared.values for name in projection):
+        return None
+    return [_term(name, *prepared.values[name], runner) for name in projection]
+
+
+@functools.lru_cache(maxsize=256)
+def _empty_where(text: str) -> bool:
+    """Whether the text's only group is its WHERE group, empty (blanks only)."""
+    try:
+        groups = sparql_text.where_groups(text)
+    except sparql_text.ShortConstructError:
+        return False
+    return len(groups) == 1 and text[groups[0] :].lstrip().startswith("}")
 
 
 @functools.lru_cache(maxsize=256)
