@@ -309,7 +309,9 @@ def _bench_queries(folder, runs, only, store, loaded, with_rdflib, reference, he
             f"| {entry.name} | {size_of} | {first:.1f} | {ours.cell} | {native.cell} | "
             f"{ours.ratio(native)} |"
         )
-        ratios.append(ours.median / native.median)
+        ratios.append(
+            statistics.median(a / b for a, b in zip(ours.times, native.times, strict=True))
+        )
         if reference is not None:
             if theirs:
                 line += f" {theirs[0].cell} | {ours.ratio(theirs[0])} |"
