@@ -148,6 +148,8 @@ def test_opening_view_labels_are_legible_and_apart(
     opened.assert_clean()
 
 
+# Slow (a second graph laid out and opened): the shipped graph's labels are checked above.
+@pytest.mark.slow
 def test_labels_of_a_synthetic_graph_of_300_entities(
     open_page, synthetic_page: str, tmp_path: Path
 ) -> None:

@@ -180,6 +180,8 @@ def test_both_engines_agree_on_a_synthetic_graph_too(entry, synthetic):
     assert normalised(ours) == normalised(theirs)
 
 
+# Slow: more parameters for two queries the test above already runs on the synthetic graph.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "params",
     [{"entity": e, "steps": s} for e in ("rcju", "quebec", "b5") for s in ("1", "3")]

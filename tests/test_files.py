@@ -162,6 +162,8 @@ def test_positions_after_a_byte_order_mark_are_those_without(folder, text):
         assert positions[0] == positions[1] and None not in positions[0], (name, positions)
 
 
+# Slow (every command, twice): both engines' readers are checked with a mark above.
+@pytest.mark.slow
 @pytest.mark.usefixtures("test_rules")
 @pytest.mark.parametrize("name", [c for c in COMMANDS if c not in ("push", "serve")])
 def test_every_command_answers_alike_with_a_byte_order_mark(runner, with_bom, tmp_path, name):
