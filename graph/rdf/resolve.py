@@ -134,7 +134,10 @@ def resolve_entity(text: str, candidates: Iterable[Candidate], *, context: str =
         return matches[0].iri
     where = f" ({context})" if context else ""
     if not matches:
-        hint = did_you_mean(text, _names(by_iri.values(), prefixed=":" in text))
+        names = _names(
+            by_iri.values(), prefixed=":" in text, slugs_first=bool(_SLUG.fullmatch(text))
+        )
+        hint = did_you_mean(text, names)
         raise UnknownEntityError(
             f"no entity is named {text!r}{where}", hint=hint + UnknownEntityError.default_hint
         )
@@ -159,10 +162,11 @@ def _ambiguous(text: str, where: str, matches: list[Candidate]) -> UnknownEntity
     )
 
 
-def _names(candidates: Iterable[Candidate], *, prefixed: bool) -> list[str]:
+def _names(candidates: Iterable[Candidate], *, prefixed: bool, slugs_first: bool) -> list[str]:
     """What the candidates may be called, for "did you mean": their short names (the slug
-    under ``id:``, else the prefixed name; only prefixed names when ``prefixed``) first,
-    then their labels, so ``quebek`` suggests ``quebec`` before ``Québec``."""
+    under ``id:``, else the prefixed name; only prefixed names when ``prefixed``) and their
+    labels. The short names come first when the name was written as one (``quebek``
+    suggests ``quebec``), the labels when it was written as a label (``Quebek``, ``Québec``)."""
     shorts: list[str] = []
     labels: list[str] = []
     for candidate in candidates:
@@ -172,4 +176,4 @@ def _names(candidates: Iterable[Candidate], *, prefixed: bool) -> list[str]:
         if name is not None:
             shorts.append(name)
         labels.extend(candidate.labels)
-    return shorts + labels
+    return shorts + labels if slugs_first else labels + shorts

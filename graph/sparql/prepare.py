@@ -19,6 +19,7 @@ from rdflib import DCTERMS, ORG, RDFS, SKOS, XSD
 from graph.errors import display_path
 from graph.rdf import sparql_text
 from graph.rdf.resolve import Candidate, UnknownEntityError, resolve_entity
+from graph.rdf.terms import LANGUAGES
 from graph.rdf.vocab import JC, PREFIXES
 from graph.sparql.catalogue import Header, Parameter, QueryNotFoundError, find_query, parse_header
 from graph.sparql.engines import Runner
@@ -277,9 +278,12 @@ def _entity(name: str, value: str, runner: Runner) -> ox.NamedNode:
 #: to a body of the same name): the candidates of ``graph.rdf.resolve``.
 _CANDIDATES = f"""PREFIX skos: <{SKOS}> PREFIX rdfs: <{RDFS}> PREFIX dct: <{DCTERMS}>
 PREFIX org: <{ORG}> PREFIX jc: <{JC._NS}>
-SELECT ?e ?l ?yields WHERE {{
+SELECT ?e ?l ?rank ?yields WHERE {{
   {{ SELECT DISTINCT ?e WHERE {{ ?e ?p ?o FILTER(isIRI(?e)) }} }}
-  OPTIONAL {{ ?e skos:prefLabel|skos:altLabel|rdfs:label|dct:title ?l }}
+  OPTIONAL {{
+    VALUES (?lp ?rank) {{ (skos:prefLabel 0) (rdfs:label 1) (dct:title 2) (skos:altLabel 3) }}
+    ?e ?lp ?l
+  }}
   # The classes below Territory and ChangeEvent first, then their members: an EXISTS with
   # the path per entity costs Oxigraph seconds on the shipped data, this milliseconds.
   OPTIONAL {{ SELECT DISTINCT ?e (true AS ?place) WHERE {{
@@ -289,20 +293,32 @@ SELECT ?e ?l ?yields WHERE {{
 
 
 def _candidates(runner: Runner) -> list[Candidate]:
-    """The candidates of the runner's data, listed once for as long as the data is loaded."""
+    """The candidates of the runner's data, listed once for as long as the data is loaded.
+
+    Labels come in the order messages show them: preferred labels before alternative ones,
+    then by ``LANGUAGES`` (so ``Québec`` before ``Quebec``), then by text.
+    """
     holder = getattr(runner, "data", runner)  # the cached store, else the endpoint runner
     found = getattr(holder, "entity_candidates", None)
     if found is None:
         _, rows = runner.select(_CANDIDATES, None)
-        labels: dict[str, list[str]] = {}
+        labels: dict[str, dict[str, tuple]] = {}
         yields: dict[str, bool] = {}
-        for entity, label, place in rows:
+        for entity, label, rank, place in rows:
             if not isinstance(entity, ox.NamedNode):
                 continue
-            names = labels.setdefault(entity.value, [])
-            if isinstance(label, ox.Literal) and label.value not in names:
-                names.append(label.value)
+            names = labels.setdefault(entity.value, {})
+            if isinstance(label, ox.Literal):
+                key = (int(rank.value), _language_rank(label.language), label.value)
+                names[label.value] = min(names.get(label.value, key), key)
             yields[entity.value] = isinstance(place, ox.Literal) and place.value == "true"
-        found = [Candidate(iri, tuple(sorted(names)), yields[iri]) for iri, names in labels.items()]
+        found = [
+            Candidate(iri, tuple(sorted(names, key=names.__getitem__)), yields[iri])
+            for iri, names in labels.items()
+        ]
         holder.entity_candidates = found
     return found
+
+
+def _language_rank(language: str | None) -> int:
+    return LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES)
