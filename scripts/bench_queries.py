@@ -67,7 +67,7 @@ from graph.sparql import (  # noqa: E402
     safety,  # noqa: E402
 )
 from graph.sparql.catalogue import list_queries  # noqa: E402
-from graph.sparql.engines import _with_prefixes  # noqa: E402
+from graph.sparql.engines import with_prefixes  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
 from graph.sparql.store import OxigraphData, add_inferred, oxigraph_data  # noqa: E402
 
@@ -175,7 +175,7 @@ class Virtuoso:
         graph_form = kind in ("construct", "describe")
         accept = "text/turtle" if graph_form else "application/sparql-results+json"
         body = urllib.parse.urlencode(
-            {"query": _with_prefixes(text), "default-graph-uri": self.graph}
+            {"query": with_prefixes(text), "default-graph-uri": self.graph}
         )
         self.connection.request(
             "POST",

@@ -64,8 +64,8 @@ sys.path.insert(0, str(REPO))
 
 from graph.dataset.export import serialize  # noqa: E402
 from graph.dataset.load import load  # noqa: E402
-from graph.rdf import sparql_text  # noqa: E402
 from graph.rdf.vocab import PREFIXES  # noqa: E402
+from graph.sparql.engines import with_prefixes  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
@@ -435,20 +435,6 @@ def startup(data_dir: Path | None) -> tuple[float, int]:
 
 
 # --- main -----------------------------------------------------------------------------------
-
-
-def with_prefixes(text: str) -> str:
-    """The text with PREFIX lines for the prefixes of ours it uses without declaring them:
-    the other servers know none of them, and each server then parses the same bytes."""
-    tokens = list(sparql_text.tokens(text))
-    declared = {
-        tokens[i + 1].text.split(":")[0]
-        for i, t in enumerate(tokens[:-1])
-        if t.kind == "word" and t.text.upper() == "PREFIX"
-    }
-    used = {t.text.split(":")[0] for t in tokens if t.kind == "pname"}
-    missing = sorted((used - declared) & set(PREFIXES))
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
 
 
 def arguments() -> argparse.Namespace:

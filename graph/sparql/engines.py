@@ -32,7 +32,7 @@ from graph.sparql.result import Term, from_rdflib, to_rdflib
 from graph.sparql.safety import QueryInfo, QueryRefusedError, QuerySyntaxError
 from graph.sparql.store import oxigraph_data, rdflib_data
 
-__all__ = ["ENGINES", "Endpoint", "Runner", "local_runner"]
+__all__ = ["ENGINES", "Endpoint", "Runner", "local_runner", "with_prefixes"]
 
 #: The local engines, Oxigraph first: the default.
 ENGINES = ("oxigraph", "rdflib")
@@ -200,7 +200,7 @@ class Endpoint(Runner):
                 "POST",
                 self.url,
                 deadline=self.deadline,
-                body=urllib.parse.urlencode({"query": _with_prefixes(text)}).encode("ascii"),
+                body=urllib.parse.urlencode({"query": with_prefixes(text)}).encode("ascii"),
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Accept": accept,
@@ -283,7 +283,7 @@ def _undeclared(text: str) -> dict[str, str] | None:
     return {p: PREFIXES[p] for p in missing} or None
 
 
-def _with_prefixes(text: str) -> str:
+def with_prefixes(text: str) -> str:
     """The text with PREFIX lines for the prefixes of ours it uses without declaring them.
 
     The local engines are given them as options; an endpoint knows none of them.
