@@ -67,6 +67,7 @@ from graph.dataset.load import load  # noqa: E402
 from graph.rdf.vocab import PREFIXES  # noqa: E402
 from graph.sparql.engines import with_prefixes  # noqa: E402
 from graph.sparql.query import run_query  # noqa: E402
+from tests.helpers.virtuoso import DEBIAN_INI, virtuoso_ini  # noqa: E402
 
 ACCEPT = "application/sparql-results+json"
 OURS = "coopgraph serve"
@@ -77,9 +78,6 @@ LABELS = {
     "rdflib-endpoint": "rdflib-endpoint",
     "rdflib-endpoint-oxigraph": "rdflib-endpoint --store Oxigraph",
 }
-#: Debian's configuration template for Virtuoso, and the database folder it names.
-VIRTUOSO_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
-VIRTUOSO_DB = "/var/lib/virtuoso-opensource-7/db/"
 #: The graph Virtuoso holds the data in, and the only one its queries see.
 GRAPH = "https://w3id.org/jura-coop/graph/"
 
@@ -236,33 +234,6 @@ def start_rdflib(key: str, python: str, dump: Path, env) -> Server:
     return Server(key, command, f"http://127.0.0.1:{port}/", "/?query=", env)
 
 
-def _virtuoso_ini(folder: Path, sql_port: int, http_port: int, allowed: Path) -> Path:
-    """Debian's virtuoso.ini with the database in ``folder``, loopback-only ports, and
-    ``allowed`` readable by the bulk loader (as in tests/test_virtuoso.py)."""
-    lines, section = [], ""
-    for line in VIRTUOSO_INI.read_text().splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            section = stripped
-        key = stripped.split("=", 1)[0].strip() if "=" in stripped else ""
-        if section in ("[Database]", "[TempDatabase]"):
-            line = line.replace(VIRTUOSO_DB, f"{folder}/")
-        elif section == "[Parameters]" and key == "ServerPort":
-            line = f"ServerPort = 127.0.0.1:{sql_port}"
-        elif section == "[Parameters]" and key == "DirsAllowed":
-            line = f"{line.rstrip()}, {folder}, {allowed}"
-        elif section == "[HTTPServer]" and key == "ServerPort":
-            line = f"ServerPort = 127.0.0.1:{http_port}"
-        elif section == "[URIQA]" and key == "DefaultHost":
-            line = f"DefaultHost = 127.0.0.1:{http_port}"
-        elif section == "[SPARQL]" and key == "MaxQueryCostEstimationTime":
-            line = "MaxQueryCostEstimationTime = 0"  # its estimates refuse fast queries
-        lines.append(line)
-    ini = folder / "virtuoso.ini"
-    ini.write_text("\n".join(lines) + "\n")
-    return ini
-
-
 def _isql(sql_port: int, password: str, statements: str) -> str:
     done = subprocess.run(
         ["isql-vt", f"127.0.0.1:{sql_port}", "dba", password, f"exec={statements}"],
@@ -277,12 +248,12 @@ def _isql(sql_port: int, password: str, statements: str) -> str:
 
 
 def start_virtuoso(dump: Path, folder: Path, env) -> Server:
-    if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.exists():
+    if shutil.which("virtuoso-t") is None or not DEBIAN_INI.exists():
         raise SystemExit("Virtuoso is not installed: apt-get install -y virtuoso-opensource")
     folder = folder / "virtuoso"
     folder.mkdir()
     sql_port, http_port = free_port(), free_port()
-    ini = _virtuoso_ini(folder, sql_port, http_port, dump.parent)
+    ini = virtuoso_ini(folder, sql_port, http_port, [dump.parent])
     query_path = f"/sparql?default-graph-uri={quote(GRAPH, safe='')}&query="
     server = Server(
         "virtuoso",

@@ -45,13 +45,12 @@ from tests.helpers.stores import (
     running,
     with_query,
 )
+from tests.helpers.virtuoso import DEBIAN_INI, virtuoso_ini
 
 pytestmark = pytest.mark.slow
 
 #: Debian's configuration template (the package's own copy, which the postinst copies to
 #: /etc and an administrator may since have changed), copied and changed for each session.
-DEBIAN_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
-DEBIAN_DB = "/var/lib/virtuoso-opensource-7/db/"
 
 
 @dataclass(frozen=True)
@@ -81,39 +80,6 @@ class Virtuoso:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
 
-def _configure(folder: Path, sql_port: int, http_port: int) -> Path:
-    """Debian's virtuoso.ini with the database in ``folder`` and loopback-only ports.
-
-    Rewritten line by line rather than with configparser: the file repeats some keys,
-    which configparser refuses, and Virtuoso reads it as it is.
-    """
-    lines, section = [], ""
-    for line in DEBIAN_INI.read_text().splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            section = stripped
-        key = stripped.split("=", 1)[0].strip() if "=" in stripped else ""
-        if section in ("[Database]", "[TempDatabase]"):
-            line = line.replace(DEBIAN_DB, f"{folder}/")
-        elif section == "[Parameters]" and key == "ServerPort":
-            line = f"ServerPort = 127.0.0.1:{sql_port}"
-        elif section == "[Parameters]" and key == "DirsAllowed":
-            line = f"{line.rstrip()}, {folder}"
-        elif section == "[HTTPServer]" and key == "ServerPort":
-            line = f"ServerPort = 127.0.0.1:{http_port}"
-        elif section == "[URIQA]" and key == "DefaultHost":
-            line = f"DefaultHost = 127.0.0.1:{http_port}"
-        elif section == "[SPARQL]" and key == "MaxQueryCostEstimationTime":
-            # Off: on this small graph the optimiser's estimates are absurd (2,532,519 s
-            # for programme-periods, which runs in milliseconds) and it refuses to start
-            # such queries ("exceeds the limit of 400 (sec)"). MaxQueryExecutionTime stays.
-            line = "MaxQueryCostEstimationTime = 0"
-        lines.append(line)
-    ini = folder / "virtuoso.ini"
-    ini.write_text("\n".join(lines) + "\n")
-    return ini
-
-
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
     server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
@@ -124,7 +90,7 @@ def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
         )
     folder = tmp_path_factory.mktemp("virtuoso")
     sql_port, http_port = free_port(), free_port()
-    ini = _configure(folder, sql_port, http_port)
+    ini = virtuoso_ini(folder, sql_port, http_port)
     base = f"http://127.0.0.1:{http_port}"
     argv = [server, "+foreground", "+configfile", str(ini)]
     probe = with_query(f"{base}/sparql", query="ASK {}")
